@@ -1,0 +1,34 @@
+"""autograd_mlp: a small, readable, numpy-backed reverse-mode autograd engine.
+
+Examples
+--------
+>>> import autograd_mlp as ag
+>>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad
+tensor([2., 4.])
+"""
+
+# Tensor first: the engine and ops modules build on it.
+from .tensor import Tensor, tensor  # isort: skip
+from .engine import grad
+from .errors import AutogradError, OpError, ShapeError
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .ops import concatenate, stack
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AutogradError",
+    "OpError",
+    "ShapeError",
+    "Tensor",
+    "__version__",
+    "concatenate",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "stack",
+    "tensor",
+]

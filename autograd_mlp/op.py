@@ -1,0 +1,238 @@
+"""What an op is, the one registry of them, and how applying one records the graph.
+
+An op is a subclass of :class:`Op` with two methods side by side:
+
+``forward(self, *arrays, **attrs) -> ndarray``
+    computes the value from plain numpy arrays, and may keep on ``self`` any
+    *constants* its backward needs (masks, shapes, indices);
+``backward(self, g, out, *inputs) -> tuple``
+    returns one gradient per input: the vector-Jacobian product of ``g`` (the
+    gradient of the output) with the op's local derivative.
+
+The backward formula is written once and serves two modes. For an ordinary
+``backward()`` the engine passes ``g``, ``out`` and ``inputs`` as ndarrays, so the
+formula is plain numpy. With ``create_graph=True`` it passes Tensors instead, and
+the very same formula records a graph of the gradient (higher-order derivatives).
+So a formula may use operators, ``.sum/.reshape/.transpose``, and the dual
+functions of :mod:`autograd_mlp.ops` (``exp(out)``) on ``g``, ``out`` and the
+inputs; anything kept on ``self`` is treated as a constant.
+
+Broadcasting, accumulation and dtypes are the engine's job: a formula may return a
+gradient of the *broadcast* shape (or one that broadcasts up to the input's shape)
+and the engine fits it to the input. Return ``None`` for an input that gets no
+gradient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .errors import OpError
+from .grad_mode import _enabled
+from .tensor import Tensor
+
+
+class Op:
+    """Base class of graph nodes. One instance per recorded application of an op.
+
+    Attributes set by :func:`apply` when the node is recorded:
+
+    ``inputs``
+        the operands (Tensors, or constants already converted to arrays);
+        ``None`` once a backward pass has freed the graph.
+    ``attrs``
+        the keyword attributes (``axis``, ``shape``, ...), for display.
+    ``needs_input_grad``
+        one bool per input; a backward may skip work for inputs marked False.
+    ``scope``
+        the name of the ``nn.Module`` that was running, for grouping in drawings.
+    ``seq``
+        creation order, equal to the output tensor's, for stable drawings.
+    ``parents``, ``shapes``
+        filled in when the graph is freed: the structure that stays drawable.
+    """
+
+    name: ClassVar[str] = "op"
+    inputs: tuple[Any, ...] | None
+    attrs: dict[str, Any]
+    needs_input_grad: tuple[bool, ...]
+    scope: str | None
+    seq: int
+
+    def forward(self, *arrays: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def backward(self, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:  # pragma: no cover
+        raise NotImplementedError
+
+    @property
+    def freed(self) -> bool:
+        """Whether a backward pass has released this node's saved values."""
+        return self.inputs is None
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+# --------------------------------------------------------------------------- registry
+@dataclass(frozen=True)
+class OpSpec:
+    """What the rest of the project needs to know about a registered op.
+
+    Tests, gradchecks and the docs' op table enumerate :data:`REGISTRY`, so an op
+    registered without everything a test needs makes the suite fail.
+
+    Attributes
+    ----------
+    name, cls :
+        the op's name and class.
+    signature :
+        the kind of inputs it takes (``"unary"``, ``"binary"``, ``"reduce"``, ...);
+        :mod:`autograd_mlp.testing.strategies` draws inputs for each kind.
+    reference :
+        a numpy function computing the same value, for property tests.
+    domain :
+        where the op is defined: ``"real"``, ``"positive"`` (log, sqrt) ...
+    kinks :
+        points where the op is not differentiable (relu and abs at 0); tests keep
+        inputs away from them, and test our convention at them separately.
+    smooth :
+        twice differentiable on its domain away from kinks: checked to second order.
+    ties :
+        not differentiable where values tie (max, min): tests draw distinct values.
+    internal :
+        not part of the public API (used by backward formulas or fused paths).
+    """
+
+    name: str
+    cls: type[Op]
+    signature: str
+    reference: Callable[..., np.ndarray] | None
+    domain: str = "real"
+    kinks: tuple[float, ...] = ()
+    smooth: bool = True
+    ties: bool = False
+    internal: bool = False
+    notes: str = field(default="")
+
+    @property
+    def derivative(self) -> str:
+        """The derivative line of the op's docstring, for the docs' op table."""
+        for line in (self.cls.__doc__ or "").splitlines():
+            if line.strip().lower().startswith("derivative"):
+                return line.strip().split(":", 1)[-1].strip()
+        return ""
+
+
+REGISTRY: dict[str, OpSpec] = {}
+
+
+def register(
+    signature: str,
+    reference: Callable[..., np.ndarray] | None = None,
+    **meta: Any,
+) -> Callable[[type[Op]], type[Op]]:
+    """Class decorator adding an op to :data:`REGISTRY` under its ``name``.
+
+    Examples
+    --------
+    >>> from autograd_mlp.op import Op, register, REGISTRY
+    >>> "mul" in REGISTRY
+    True
+    """
+
+    def decorate(cls: type[Op]) -> type[Op]:
+        if cls.name in REGISTRY:
+            raise ValueError(f"op {cls.name!r} is registered twice")
+        REGISTRY[cls.name] = OpSpec(cls.name, cls, signature, reference, **meta)
+        return cls
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- applying
+# Name of the nn.Module currently running (set by Module.__call__), for drawings.
+_scope: list[str] = []
+
+
+def _describe(inputs: Sequence[Any]) -> str:
+    parts = []
+    for x in inputs:
+        if isinstance(x, (Tensor, np.ndarray)):
+            parts.append(str(tuple(x.shape)))
+        else:
+            parts.append(repr(x))
+    return ", ".join(parts)
+
+
+def _constant(value: Any, like: np.dtype | None) -> Any:
+    """Convert a non-Tensor operand. Python numbers stay as they are (numpy treats
+    them as weakly typed, so ``x32 * 2.0`` stays float32); arrays of numbers adopt
+    the tensors' float dtype, so a constant never silently changes precision."""
+    if isinstance(value, (int, float, bool)):
+        return value
+    array = np.asarray(value)
+    if like is not None and array.dtype != like and array.dtype.kind in "biuf":
+        array = array.astype(like)
+    elif like is None and array.dtype.kind == "f" and array.dtype != np.float32:
+        array = array.astype(np.float32)
+    return array
+
+
+def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
+    """Run ``op_cls`` forward on ``inputs`` and, if needed, record it in the graph.
+
+    This is the only place nodes are created: it unwraps Tensors, converts
+    constants, turns any failure inside numpy into an :class:`OpError` naming the
+    op and the shapes, and records the node only when grad mode is on and some
+    input requires grad, so inference pays for nothing but the numpy call.
+    """
+    arrays = []
+    needs = []
+    like = None
+    constants = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            arrays.append(x.data)
+            needs.append(x._requires_grad)
+            if like is None and x.data.dtype.kind == "f":
+                like = x.data.dtype
+        else:
+            arrays.append(x)
+            needs.append(False)
+            constants = True
+    if constants:
+        arrays = [x if isinstance(x, Tensor) else _constant(x, like) for x in inputs]
+        arrays = [x.data if isinstance(x, Tensor) else x for x in arrays]
+
+    node = op_cls()
+    try:
+        out = node.forward(*arrays, **attrs)
+    except OpError:
+        raise
+    except (ValueError, TypeError, IndexError, np.exceptions.AxisError) as exc:
+        raise OpError(f"{op_cls.name}: inputs {_describe(arrays)}: {exc}") from None
+
+    if _enabled[0] and True in needs:
+        node.inputs = tuple(x if isinstance(x, Tensor) else a for x, a in zip(inputs, arrays))
+        node.attrs = attrs
+        node.needs_input_grad = tuple(needs)
+        node.scope = _scope[-1] if _scope else None
+        result = Tensor._make(out, True, node)
+        node.seq = result._seq
+        return result
+    return Tensor._make(out)
+
+
+def dispatch(op_cls: type[Op], *inputs: Any, **attrs: Any) -> Any:
+    """Apply an op to Tensors (returning a Tensor), or to plain arrays (returning
+    an ndarray, no graph). Backward formulas call ops through this, which is what
+    lets one formula serve both first-order and ``create_graph`` backward."""
+    for x in inputs:
+        if isinstance(x, Tensor):
+            return apply(op_cls, inputs, attrs)
+    return op_cls().forward(*inputs, **attrs)
