@@ -150,10 +150,7 @@ def _owned(g: np.ndarray, handed_out: set[int]) -> bool:
     """Whether a leaf may keep ``g`` as its ``.grad`` buffer and later add into it
     in place: it must be a fresh, writable array no other leaf already holds."""
     return (
-        type(g) is np.ndarray
-        and g.base is None
-        and g.flags.writeable
-        and id(g) not in handed_out
+        type(g) is np.ndarray and g.base is None and g.flags.writeable and id(g) not in handed_out
     )
 
 

@@ -143,7 +143,9 @@ class Tensor:
     def item(self) -> float | int | bool:
         """Return the value of a single-element tensor as a Python number."""
         if self.data.size != 1:
-            raise ValueError(f"item: only a single-element tensor has an item, got shape {self.shape}")
+            raise ValueError(
+                f"item: only a single-element tensor has an item, got shape {self.shape}"
+            )
         return self.data.item()
 
     def detach(self) -> Tensor:
@@ -335,7 +337,9 @@ class Tensor:
         """Minimum over ``axis``; values only (numpy semantics)."""
         return _ops.min(self, axis=axis, keepdims=keepdims)
 
-    def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(
+        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+    ) -> Tensor:
         """``log(sum(exp(x)))`` over ``axis``, computed without overflow."""
         return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
 

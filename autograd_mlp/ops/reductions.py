@@ -76,7 +76,7 @@ class Mean(_Reduction):
     def forward(self, x, axis=None, keepdims=False):
         out = np.asarray(x.mean(axis=axis, keepdims=keepdims))
         self._keep(x, axis)
-        self.n = x.size // max(out.size, 1)
+        self.n = x.size // out.size if out.size else 1
         return out
 
     def backward(self, g, out, x):

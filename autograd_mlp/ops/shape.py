@@ -60,9 +60,7 @@ def _plain_index(index: Any) -> Any:
 def _is_basic(index: Any) -> bool:
     """Basic indexing (ints, slices, None, ...) never selects an element twice."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts
-    )
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in parts)
 
 
 @register("getitem", lambda x, index: x[index])

@@ -1,0 +1,77 @@
+"""The fused softmax cross-entropy: the one loss worth its own node.
+
+Training a classifier spends most of its backward in this loss; fused, its
+gradient is the famous ``softmax(x) - onehot(target)``, one subtraction instead
+of the chain rule through log, softmax and an index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import OpError, ShapeError
+from ..op import Op, dispatch, register
+from .softmax import _log_softmax, softmax
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_class_targets(op: str, n_rows: int, n_classes: int, target: Any) -> np.ndarray:
+    """Validate integer class targets for ``n_rows`` rows of ``n_classes`` scores."""
+    target = np.asarray(target)
+    if target.shape != (n_rows,):
+        raise ShapeError(f"{op}: target shape {target.shape} does not match input rows ({n_rows},)")
+    if target.dtype.kind not in "iu":
+        raise OpError(f"{op}: class targets must be integers, got dtype {target.dtype}")
+    if n_rows and (target.min() < 0 or target.max() >= n_classes):
+        bad = target[(target < 0) | (target >= n_classes)][0]
+        raise OpError(f"{op}: target {bad} is out of range for {n_classes} classes")
+    return target
+
+
+def _cross_entropy(x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    losses = -_log_softmax(x, axis=1)[np.arange(len(x)), target]
+    if reduction == "mean":
+        return np.asarray(losses.mean())
+    if reduction == "sum":
+        return np.asarray(losses.sum())
+    return losses
+
+
+@register("cross_entropy", _cross_entropy)
+class SoftmaxCrossEntropy(Op):
+    """Cross-entropy of logits ``(N, C)`` against integer classes ``(N,)``:
+    ``-log softmax(x)[i, target[i]]``, reduced by ``mean``, ``sum`` or ``none``.
+
+    Derivative: d/dx = (softmax(x) - onehot(target)) · g, divided by N for mean
+    """
+
+    name = "softmax_cross_entropy"
+
+    def forward(self, x, target, reduction="mean"):
+        if x.ndim != 2:
+            raise ShapeError(f"cross_entropy: logits must be (N, C), got shape {x.shape}")
+        if reduction not in REDUCTIONS:
+            raise OpError(
+                f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}"
+            )
+        self.target = check_class_targets("cross_entropy", x.shape[0], x.shape[1], target)
+        self.reduction = reduction
+        return _cross_entropy(x, self.target, reduction)
+
+    def backward(self, g, out, x):
+        n = x.shape[0]
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[np.arange(n), self.target] = 1
+        d = softmax(x, axis=1) - onehot
+        if self.reduction == "none":
+            return (d * g.reshape(-1, 1),)
+        if self.reduction == "mean":
+            return (d * (g / n),)
+        return (d * g,)
+
+
+def softmax_cross_entropy(x: Any, target: Any, reduction: str = "mean") -> Any:
+    return dispatch(SoftmaxCrossEntropy, x, target=target, reduction=reduction)
