@@ -1,0 +1,32 @@
+"""Exceptions raised by :mod:`autograd_mlp.data`.
+
+Every data problem derives from :class:`DatasetError`, so ``except DatasetError``
+catches all of them; each also derives from the builtin a caller would expect
+(``ValueError`` for malformed content, ``FileNotFoundError`` for missing data).
+
+Examples
+--------
+>>> from autograd_mlp.data import DatasetError, IDXError
+>>> issubclass(IDXError, DatasetError) and issubclass(IDXError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["DatasetError", "DatasetNotFoundError", "DownloadError", "IDXError"]
+
+
+class DatasetError(Exception):
+    """Base class for every error raised by :mod:`autograd_mlp.data`."""
+
+
+class IDXError(DatasetError, ValueError):
+    """An IDX file is malformed: bad magic, truncated, trailing bytes, corrupt gzip."""
+
+
+class DatasetNotFoundError(DatasetError, FileNotFoundError):
+    """Dataset files are missing locally (and were not, or could not be, downloaded)."""
+
+
+class DownloadError(DatasetNotFoundError):
+    """Every mirror failed for a file; the message lists each mirror's failure."""
