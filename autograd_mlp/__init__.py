@@ -16,6 +16,9 @@ from .errors import AutogradError, OpError, ShapeError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops import concatenate, stack
 
+# The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
+from . import functional, nn, optim  # isort: skip
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -26,9 +29,12 @@ __all__ = [
     "__version__",
     "concatenate",
     "enable_grad",
+    "functional",
     "grad",
     "is_grad_enabled",
+    "nn",
     "no_grad",
+    "optim",
     "stack",
     "tensor",
 ]

@@ -22,9 +22,9 @@ def _reduced_axes(ndim: int, axis: Axis) -> set[int]:
         return set(range(ndim))
     axes = axis if isinstance(axis, tuple) else (axis,)
     for a in axes:
-        if not -ndim <= a < max(ndim, 1):
+        if not -ndim <= a < (ndim or 1):  # not max(): this module's max() shadows it
             raise ValueError(f"axis {a} is out of range for a {ndim}-d input")
-    return {a % max(ndim, 1) for a in axes}
+    return {a % (ndim or 1) for a in axes}
 
 
 def _kept_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
