@@ -1,17 +1,215 @@
-"""``autograd-mlp graph``: placeholder until its issue lands."""
+"""``autograd-mlp graph``: draw the loss graph of an MLP.
+
+Builds an MLP (from ``--sizes`` or a ``--checkpoint``), runs one batch through it
+with cross-entropy, runs ``backward(retain_graph=True)`` unless ``--no-grads``,
+and writes :func:`autograd_mlp.viz.draw_graph`'s drawing to ``--output``
+(``.svg``, ``.png``, ``.pdf`` or ``.dot``; only ``.dot`` works without Graphviz).
+
+Examples
+--------
+::
+
+    autograd-mlp graph --sizes 784,100,200,10 --output mlp.svg
+    autograd-mlp graph --sizes 2,8,3 --activation tanh --data random --output g.dot
+    autograd-mlp graph --checkpoint run.npz --collapse --grad-colors --output run.png
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DEFAULT_SIZES = "784,100,200,10"
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Declare the ``graph`` subcommand."""
-    parser = subparsers.add_parser("graph", help="(graph: not implemented yet)")
+    parser = subparsers.add_parser(
+        "graph",
+        help="draw the computation graph of an MLP's loss",
+        description=(
+            "Draw the loss graph of an MLP (values, gradients, one box per layer) "
+            "with Graphviz. .dot output needs no Graphviz program; .svg/.png/.pdf need "
+            "`dot` (apt-get install graphviz / brew install graphviz)."
+        ),
+    )
+    model = parser.add_mutually_exclusive_group()
+    model.add_argument(
+        "--sizes",
+        help=f"layer widths, input to output, comma-separated (default {DEFAULT_SIZES})",
+    )
+    model.add_argument(
+        "--checkpoint", metavar="PATH", help="draw the model stored in this checkpoint file"
+    )
+    parser.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default=None,
+        help="hidden-layer nonlinearity (default relu, or the checkpoint's)",
+    )
+    parser.add_argument("--batch-size", type=int, default=4, help="rows in the batch (default 4)")
+    parser.add_argument(
+        "--data",
+        choices=("auto", "mnist", "random"),
+        default="auto",
+        help="the batch: images from the bundled MNIST sample, or random numbers "
+        "(default auto: MNIST when the input width is 784 and the sample is installed)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for weights and data")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="FILE.svg, .png, .pdf or .dot"
+    )
+    parser.add_argument("--no-values", action="store_true", help="hide tensor values")
+    parser.add_argument(
+        "--no-grads", action="store_true", help="do not run backward; draw values only"
+    )
+    parser.add_argument("--collapse", action="store_true", help="draw each layer as a single node")
+    parser.add_argument(
+        "--grad-colors", action="store_true", help="colour by gradient norm (log scale)"
+    )
+    parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    parser.add_argument(
+        "--max-nodes", type=int, default=500, help="summarise graphs larger than this"
+    )
     parser.set_defaults(run=run)
+
+
+def _parse_sizes(text: str) -> list[int]:
+    from . import CLIError
+
+    try:
+        sizes = [int(s) for s in text.split(",")]
+    except ValueError:
+        sizes = []
+    if len(sizes) < 2 or any(n <= 0 for n in sizes):
+        raise CLIError(
+            f"--sizes must be at least two positive integers separated by commas, "
+            f"e.g. 784,100,10; got {text!r}"
+        )
+    return sizes
+
+
+def _from_checkpoint(path: str, activation: str | None) -> tuple[Any, list[int], str]:
+    """Rebuild the MLP stored in a checkpoint: widths from its weight shapes."""
+    from .. import nn
+    from ..checkpoint import CheckpointError, load_checkpoint
+    from . import CLIError
+
+    try:
+        ckpt = load_checkpoint(path)
+    except CheckpointError as exc:
+        raise CLIError(str(exc)) from None
+    state = ckpt.model_state
+    weights = [
+        (int(k.split(".")[1]), v)
+        for k, v in state.items()
+        if k.startswith("layers.") and k.endswith(".weight") and k.count(".") == 2
+    ]
+    weights.sort(key=lambda kv: kv[0])
+    if not weights or any(w.ndim != 2 for _, w in weights):
+        raise CLIError(
+            f"{path}: the checkpoint does not hold an MLP (no 'layers.N.weight' matrices "
+            f"among its keys {list(state)[:6]})"
+        )
+    sizes = [int(weights[0][1].shape[1])] + [int(w.shape[0]) for _, w in weights]
+    config = ckpt.config or {}
+    act = activation or config.get("activation") or "relu"
+    if act not in ACTIVATIONS:
+        raise CLIError(f"{path}: unknown activation {act!r} in the checkpoint; pass --activation")
+    net = nn.MLP(sizes, activation=act)
+    try:
+        net.load_state_dict(state)
+    except ValueError as exc:
+        raise CLIError(f"{path}: {exc}") from None
+    return net, sizes, act
+
+
+def _batch(args: argparse.Namespace, sizes: list[int]) -> tuple[np.ndarray, np.ndarray, str]:
+    from . import CLIError
+
+    rng = np.random.default_rng(args.seed)
+    n_in, n_out = sizes[0], sizes[-1]
+    want = args.data
+    if want == "auto":
+        want = "mnist" if n_in == 784 and n_out >= 10 else "random"
+    if want == "mnist":
+        if n_in != 784:
+            raise CLIError(f"--data mnist needs an input width of 784 (28x28), got {n_in}")
+        if n_out < 10:
+            raise CLIError(f"--data mnist needs at least 10 outputs (digits), got {n_out}")
+        try:
+            from ..data import load_mnist_sample
+
+            X, y = load_mnist_sample().as_arrays("test")
+        except Exception as exc:
+            if args.data == "mnist":
+                raise CLIError(f"cannot load the bundled MNIST sample: {exc}") from None
+        else:
+            rows = rng.choice(len(X), size=args.batch_size, replace=False)
+            return X[rows], y[rows].astype(np.int64), "MNIST sample"
+    X = rng.standard_normal((args.batch_size, n_in)).astype(np.float32)
+    y = rng.integers(0, n_out, size=args.batch_size)
+    return X, y, "random input"
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``graph``."""
-    print("autograd-mlp graph: not implemented yet")
-    return 1
+    import autograd_mlp as ag
+
+    from .. import functional as F
+    from .. import nn
+    from ..viz import GraphvizNotFoundError, draw_graph, render
+    from ..viz.render import FORMATS
+    from . import CLIError
+
+    if args.batch_size < 1:
+        raise CLIError(f"--batch-size must be positive, got {args.batch_size}")
+    if args.max_nodes < 2:
+        raise CLIError(f"--max-nodes must be at least 2, got {args.max_nodes}")
+    suffix = Path(args.output).suffix.lstrip(".").lower()
+    if suffix not in FORMATS:
+        raise CLIError(
+            f"--output must end in one of {', '.join('.' + f for f in FORMATS)}, "
+            f"got {args.output!r}"
+        )
+    if args.checkpoint:
+        net, sizes, act = _from_checkpoint(args.checkpoint, args.activation)
+        source = args.checkpoint
+    else:
+        sizes = _parse_sizes(args.sizes or DEFAULT_SIZES)
+        act = args.activation or "relu"
+        net = nn.MLP(sizes, activation=act, rng=np.random.default_rng(args.seed))
+        source = "random weights"
+    X, y, data = _batch(args, sizes)
+
+    x = ag.tensor(X)
+    x.name = "x"
+    loss = F.cross_entropy(net(x), y)
+    loss.name = "loss"
+    if not args.no_grads:
+        loss.backward(retain_graph=True)
+    title = (
+        f"MLP {'-'.join(map(str, sizes))} ({act}), {source}, batch of {args.batch_size} "
+        f"({data}): cross-entropy loss"
+    )
+    dot = draw_graph(
+        loss,
+        params=net,
+        show_values=not args.no_values,
+        show_grads=not args.no_grads,
+        collapse_modules=args.collapse,
+        grad_colors=args.grad_colors and not args.no_grads,
+        max_nodes=args.max_nodes,
+        rankdir=args.rankdir,
+        title=title,
+    )
+    try:
+        path = render(dot, args.output)
+    except GraphvizNotFoundError as exc:
+        raise CLIError(str(exc)) from None
+    print(f"wrote {path}")
+    return 0
