@@ -41,7 +41,10 @@ class Transpose(Op):
 
     def forward(self, x, axes=None):
         out = np.transpose(x, axes)
-        self.inverse = None if axes is None else tuple(np.argsort(axes))
+        # Normalise first: argsort of negative axes is not the inverse, and a
+        # concrete tuple (never None) also works when backward gets Tensors.
+        perm = range(x.ndim)[::-1] if axes is None else [a % x.ndim for a in axes]
+        self.inverse = tuple(int(i) for i in np.argsort(perm))
         return out
 
     def backward(self, g, out, x):

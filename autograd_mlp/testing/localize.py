@@ -1,0 +1,218 @@
+"""Localised gradient checking: which recorded op has the wrong backward?
+
+An end-to-end :func:`~autograd_mlp.testing.gradcheck` says *that* a gradient is
+wrong; :func:`locate_bad_op` says *where*. It runs ``fn`` once, recording the
+graph, walks the graph in topological order (inputs before outputs) and checks
+every node on its own: that op's backward, applied to the node's actual inputs
+(as float64 copies) and attributes, against finite differences of that op's
+forward. The first node that disagrees is reported, with the node object itself
+so a drawing of the graph can highlight it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..engine import toposort
+from ..grad_mode import enable_grad
+from ..op import Op, apply
+from ..tensor import Tensor
+from .gradcheck import Fn, _as_inputs, _call, _first_mismatch, _float64_copies, _second_order_fn
+
+
+@dataclass
+class BadOpReport:
+    """Result of :func:`locate_bad_op`.
+
+    Attributes
+    ----------
+    ok : bool
+        True when every recorded op's own backward agrees with finite differences.
+    op : str or None
+        Name of the first op (in topological order) that disagrees.
+    node : Op or None
+        That graph node (``tensor.grad_fn`` of the tensor it produced).
+    details : str
+        A readable account: op, input shapes, attrs, worst element and values.
+    input_shapes : tuple of tuple of int
+        Shapes of the node's tensor inputs.
+    attrs : dict
+        The node's attributes (``axis``, ``index``, ...).
+    input_index, element : int, tuple of int or None
+        Which input of the op, and which element of it, disagrees most.
+    analytic, numeric : float or None
+        The two values compared there.
+    checked : int
+        How many nodes were checked (up to and including the bad one).
+    output : Tensor or None
+        The root of the graph that was searched, so that ``node`` can be
+        highlighted in a drawing of it (``autograd_mlp.viz.draw_graph(output)``).
+    """
+
+    ok: bool
+    op: str | None = None
+    node: Op | None = None
+    details: str = ""
+    input_shapes: tuple[tuple[int, ...], ...] = ()
+    attrs: dict[str, Any] = field(default_factory=dict)
+    input_index: int | None = None
+    element: tuple[int, ...] | None = None
+    analytic: float | None = None
+    numeric: float | None = None
+    checked: int = 0
+    output: Tensor | None = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        return self.details
+
+
+def _node_function(node: Op) -> tuple[Fn, list[Any]]:
+    """The node's op as a function of fresh float64 copies of its inputs."""
+    cls = type(node)
+    attrs = dict(node.attrs)
+    args: list[Any] = []
+    for x in node.inputs or ():
+        if isinstance(x, Tensor) and x.dtype.kind == "f":
+            data = np.array(x.data, dtype=np.float64)
+            args.append(Tensor(data, requires_grad=x.requires_grad, dtype=np.float64))
+        else:
+            args.append(x)
+
+    def single_op(*xs: Any) -> Tensor:
+        return apply(cls, tuple(xs), attrs)
+
+    return single_op, args
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def locate_bad_op(
+    fn: Fn | Tensor,
+    inputs: Tensor | Sequence[Any] | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    *,
+    order: int = 1,
+    seed: int = 0,
+) -> BadOpReport:
+    """Find the first recorded op whose own backward disagrees with its forward.
+
+    Parameters
+    ----------
+    fn : callable or Tensor
+        Called as ``fn(*inputs)`` (on float64 copies), returning a Tensor. Or
+        the root Tensor of a graph already recorded (and not yet freed by a
+        backward): its nodes are checked where they are, so ``report.node`` is
+        a node of *your* graph.
+    inputs : Tensor or sequence, optional
+        As for :func:`~autograd_mlp.testing.gradcheck`; omitted with a root Tensor.
+    eps, atol, rtol : float
+        Finite-difference step and tolerance, as for ``gradcheck``.
+    order : {1, 2}
+        1 checks each node's backward; 2 also checks each node's second
+        derivative (its backward recorded with ``create_graph=True``).
+    seed : int
+        Seed of the random projections.
+
+    Returns
+    -------
+    BadOpReport
+        ``ok=True`` if every node passes; otherwise the first failing node.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.testing import locate_bad_op
+    >>> x = ag.tensor([0.5, 1.5], requires_grad=True)
+    >>> report = locate_bad_op(lambda t: (t.exp() * t).sum(), [x])
+    >>> report.ok, report.checked
+    (True, 3)
+    """
+    if order not in (1, 2):
+        raise ValueError(f"locate_bad_op: order must be 1 or 2, got {order!r}")
+    if isinstance(fn, Tensor):
+        if inputs is not None:
+            raise TypeError("locate_bad_op: pass either fn and inputs, or a root Tensor alone")
+        out = fn
+    else:
+        if inputs is None:
+            raise TypeError("locate_bad_op: inputs are required when fn is a function")
+        args = _float64_copies(_as_inputs(inputs))
+        with enable_grad():
+            out = _call(fn, args, "locate_bad_op")
+    if not out.requires_grad:
+        return BadOpReport(
+            True, details="locate_bad_op: no graph was recorded (nothing to check)", output=out
+        )
+    checked = 0
+    for tensor in toposort([out]):
+        node = tensor.grad_fn
+        if node is None:
+            continue
+        checked += 1
+        single_op, node_args = _node_function(node)
+        if not any(isinstance(x, Tensor) and x.requires_grad for x in node_args):
+            continue
+        mismatch = _first_mismatch(
+            single_op,
+            node_args,
+            eps,
+            atol,
+            rtol,
+            seed=seed,
+            record_numeric=False,
+            project_output=False,
+            who=f"locate_bad_op: op '{node.name}'",
+        )
+        what = "its backward disagrees with finite differences of its forward"
+        if mismatch is None and order == 2:
+            mismatch = _first_mismatch(
+                _second_order_fn(single_op, seed, f"locate_bad_op: op '{node.name}'"),
+                node_args,
+                eps,
+                atol,
+                rtol,
+                seed=seed,
+                record_numeric=True,
+                project_output=True,
+                who=f"locate_bad_op: op '{node.name}'",
+            )
+            what = "its second derivative disagrees with finite differences of its backward"
+        if mismatch is None:
+            continue
+        shapes = tuple(tuple(x.shape) for x in node.inputs if isinstance(x, Tensor))
+        attrs = dict(node.attrs)
+        attr_text = ", ".join(f"{k}={_short(v)}" for k, v in attrs.items()) or "none"
+        details = (
+            f"localised: op '{node.name}' (node #{checked} of the graph in topological order, "
+            f"seq {getattr(node, 'seq', '?')}), input shapes {list(shapes)}, attrs {attr_text}: "
+            + mismatch.describe(what, atol, rtol)
+        )
+        return BadOpReport(
+            False,
+            op=node.name,
+            node=node,
+            details=details,
+            input_shapes=shapes,
+            attrs=attrs,
+            input_index=mismatch.input_index,
+            element=mismatch.element,
+            analytic=mismatch.analytic,
+            numeric=mismatch.numeric,
+            checked=checked,
+            output=out,
+        )
+    return BadOpReport(
+        True,
+        details=f"localised: all {checked} recorded ops agree with finite differences",
+        checked=checked,
+        output=out,
+    )
