@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import graph, train
+from . import evaluate, graph, train
 
 # Each module: add_parser(subparsers) -> None, and run(args) -> int.
-SUBCOMMANDS = (train, graph)
+SUBCOMMANDS = (train, evaluate, graph)
 
 
 class CLIError(Exception):

@@ -1,0 +1,335 @@
+"""``autograd-mlp train`` and ``evaluate`` end to end, on the bundled MNIST sample.
+
+In-process through ``autograd_mlp.cli.main`` for speed; one test runs the real
+command in a subprocess. Short runs use a small hidden layer so the whole file
+takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograd_mlp import nn
+from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+from autograd_mlp.cli import main
+from autograd_mlp.cli import train as cli_train
+
+ROOT = Path(__file__).resolve().parents[1]
+SHORT = ["--hidden", "32", "--epochs", "2", "--no-progress"]
+RESULT = re.compile(r"^test accuracy (\d+\.\d+)%\s+\(loss (\d+\.\d+), (\d+) test", re.M)
+
+
+def run_cli(argv: list[str]) -> int:
+    """``main(argv)``'s exit status, whether returned or raised by argparse."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+def result(out: str) -> tuple[float, float, int]:
+    """(accuracy %, loss, number of test samples) from the final line."""
+    found = RESULT.findall(out)
+    assert found, f"no result line in:\n{out}"
+    acc, loss, n = found[-1]
+    return float(acc), float(loss), int(n)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A 2-epoch run saved to a checkpoint, and what it printed."""
+    import contextlib
+    import io
+
+    path = tmp_path_factory.mktemp("ckpt") / "run.npz"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["train", *SHORT, "--save", str(path)]) == 0
+    return path, out.getvalue()
+
+
+# --------------------------------------------------------------------------- training
+def test_short_run_prints_a_table_and_reaches_85_percent(trained: tuple[Path, str]) -> None:
+    _, out = trained
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["epoch"])
+    assert lines[header].split() == [
+        "epoch", "train", "loss", "train", "acc", "test", "loss", "test", "acc", "lr", "time",
+    ]  # fmt: skip
+    rows = [line.split() for line in lines[header + 1 : header + 3]]
+    assert [row[0] for row in rows] == ["1", "2"]
+    acc, loss, n = result(out)
+    assert n == 1000
+    assert acc >= 85.0, out  # 784-32-10, 2 epochs: about 89%
+    assert rows[-1][4] == f"{acc:.2f}%"  # the last row's test accuracy is the final one
+
+
+def test_save_then_evaluate_gives_the_same_accuracy(
+    trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, out = trained
+    assert main(["evaluate", str(path)]) == 0
+    evaluated = capsys.readouterr().out
+    assert "784-32-10 relu" in evaluated and "trained 2 epochs" in evaluated
+    assert result(evaluated) == result(out)
+
+
+def test_checkpoint_stores_the_run_settings(trained: tuple[Path, str]) -> None:
+    config = load_checkpoint(trained[0]).config
+    assert config["sizes"] == [784, 32, 10]
+    assert config["activation"] == "relu" and config["dataset"] == "mnist-sample"
+    assert config["epochs"] == 2 and config["seed"] == 0
+
+
+def _interrupt_before_epoch(monkeypatch: pytest.MonkeyPatch, epoch: int) -> None:
+    """Make the run stop (as with Ctrl-C) when epoch ``epoch`` ends, before it is saved."""
+    row = cli_train._table_row
+
+    def interrupting_row(record: dict) -> str:
+        if record["epoch"] == epoch:
+            raise KeyboardInterrupt
+        return row(record)
+
+    monkeypatch.setattr(cli_train, "_table_row", interrupting_row)
+
+
+def test_resume_continues_exactly_where_the_run_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["train", "--hidden", "16", "--epochs", "3", "--no-progress"]
+    whole, part = tmp_path / "whole.npz", tmp_path / "part.npz"
+    assert main([*argv, "--save", str(whole)]) == 0
+    uninterrupted = capsys.readouterr().out
+
+    with monkeypatch.context() as m:
+        _interrupt_before_epoch(m, 3)
+        assert run_cli([*argv, "--save", str(part)]) == 130  # interrupted
+    assert f"--resume {part}" in capsys.readouterr().err
+    assert load_checkpoint(part).epoch == 2
+
+    assert main(["train", "--resume", str(part), "--no-progress"]) == 0
+    resumed = capsys.readouterr().out
+    assert "after epoch 2 of 3" in resumed
+    epochs = [line.split()[0] for line in resumed.splitlines() if re.match(r"^\s+\d+\s", line)]
+    assert epochs == ["1", "2", "3"]  # the old rows, then epoch 3
+    assert result(resumed)[:2] == result(uninterrupted)[:2]
+    a, b = load_checkpoint(whole), load_checkpoint(part)
+    assert b.epoch == 3
+    for name, value in a.model_state.items():
+        np.testing.assert_array_equal(b.model_state[name], value, err_msg=name)
+    assert b.history["train_loss"] == a.history["train_loss"]
+
+
+def test_resume_with_more_epochs_stretches_the_schedule(
+    trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "more.npz"
+    shutil.copy(trained[0], path)
+    assert main(["train", "--resume", str(path), "--epochs", "3", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("test accuracy")  # --quiet: one line
+    assert load_checkpoint(path).epoch == 3
+    assert load_checkpoint(path).scheduler_state["T_max"] == 3
+
+
+def test_val_split_holds_out_the_last_images(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", *SHORT, "--epochs", "1", "--val-split", "1000"]) == 0
+    out = capsys.readouterr().out
+    assert "5000 training images, 1000 validation, 1000 test" in out
+    assert "val loss" in out and "val acc" in out
+    assert result(out)[2] == 1000  # the final line is still the test set
+
+
+@pytest.mark.parametrize(
+    ("argv", "at_least"),
+    [
+        (["--dataset", "xor"], 95.0),
+        (["--dataset", "spiral", "--epochs", "60", "--optimizer", "adam"], 90.0),
+    ],
+)
+def test_toy_datasets(argv: list[str], at_least: float, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", *argv, "--quiet"]) == 0
+    assert result(capsys.readouterr().out)[0] >= at_least
+
+
+def test_plot_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "curves.png"
+    assert main(["train", *SHORT, "--epochs", "1", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {png}" in capsys.readouterr().out
+
+
+def test_plot_without_matplotlib_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    assert run_cli(["train", *SHORT, "--plot", str(tmp_path / "x.png")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # fails before training
+    assert_one_line_error(captured.err, "train")
+    assert "pip install" in captured.err
+
+
+def test_divergence_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["train", *SHORT, "--epochs", "1", "--lr", "1e30"]) == 1
+    err = capsys.readouterr().err
+    assert_one_line_error(err, "train")
+    assert "lower learning rate" in err
+
+
+# --------------------------------------------------------------------------- user errors
+def assert_one_line_error(err: str, command: str) -> None:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"autograd-mlp {command}: error: "), err
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> dict[str, str]:
+    corrupt = tmp_path / "corrupt.npz"
+    corrupt.write_bytes(b"not a zip file")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nn.init.manual_seed(0)
+    plain = tmp_path / "plain.npz"  # written from Python: no run settings
+    save_checkpoint(plain, nn.MLP([784, 8, 10]))
+    return {
+        "corrupt": str(corrupt),
+        "empty": str(empty),
+        "missing": str(tmp_path / "missing"),
+        "plain": str(plain),
+        "nodir": str(tmp_path / "no" / "such" / "dir" / "x.npz"),
+    }
+
+
+ERRORS = [
+    (["train", "--dataset", "imagenet"], "invalid choice"),
+    (["train", "--epochs", "0"], "positive integer"),
+    (["train", "--epochs", "two"], "positive integer"),
+    (["train", "--hidden", "10,x"], "--hidden"),
+    (["train", "--lr", "-0.1"], "--lr"),
+    (["train", "--momentum", "nan"], "--momentum"),
+    (["train", "--activation", "gelu"], "invalid choice"),
+    (["train", "--bogus"], "unrecognized arguments: --bogus"),
+    (["train", "--hidden", "8", "--sizes", "784,8,10"], "not allowed with"),
+    (["train", "--sizes", "784,10,3"], "needs 784 inputs and 10 outputs"),
+    (["train", "--dataset", "mnist", "--data-dir", "{missing}"], "MNIST files not found"),
+    (["train", "--dataset", "mnist", "--data-dir", "{empty}"], "--download"),
+    (["train", "--data-dir", "{empty}"], "--dataset mnist only"),
+    (["train", "--resume", "{missing}"], "no checkpoint file"),
+    (["train", "--resume", "{corrupt}"], "corrupt or not a checkpoint"),
+    (["train", "--resume", "{plain}"], "not written by autograd-mlp train"),
+    (["train", "--save", "{nodir}"], "does not exist"),
+    (["train", "--plot", "{nodir}"], "does not exist"),
+    (["train", "--val-split", "6000"], "leaves no training data"),
+    (["train", "--optimizer", "adam", "--momentum", "0.5"], "sgd only"),
+    (["train", "--momentum", "0", "--nesterov"], "momentum > 0"),
+    (["evaluate"], "required"),
+    (["evaluate", "{missing}"], "no checkpoint file"),
+    (["evaluate", "{corrupt}"], "corrupt or not a checkpoint"),
+    (["evaluate", "{plain}", "--dataset", "spiral"], "does not fit spiral"),
+    (["evaluate", "{plain}", "--bogus"], "unrecognized arguments"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), ERRORS, ids=[" ".join(a) for a, _ in ERRORS])
+def test_user_errors_are_one_line_and_exit_2(
+    argv: list[str],
+    message: str,
+    bad_files: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = [arg.format(**bad_files) for arg in argv]
+    assert run_cli(argv) == 2
+    captured = capsys.readouterr()
+    assert_one_line_error(captured.err, argv[0])
+    assert message in captured.err
+
+
+def test_missing_mnist_from_the_environment_variable(
+    bad_files: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AUTOGRAD_MLP_DATA", bad_files["empty"])
+    assert run_cli(["train", "--dataset", "mnist"]) == 2
+    err = capsys.readouterr().err
+    assert_one_line_error(err, "train")
+    assert "$AUTOGRAD_MLP_DATA" in err and bad_files["empty"] in err
+
+
+def test_resume_refuses_changed_settings(
+    trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for flags in (["--lr", "0.5"], ["--hidden", "64"], ["--dataset", "xor"]):
+        assert run_cli(["train", "--resume", str(trained[0]), "--epochs", "3", *flags]) == 2
+        err = capsys.readouterr().err
+        assert_one_line_error(err, "train")
+        assert f"{flags[0]} {flags[1]} differs from the checkpoint's" in err
+    assert run_cli(["train", "--resume", str(trained[0])]) == 2  # already 2 of 2 epochs
+    assert "pass --epochs N with N > 2" in capsys.readouterr().err
+
+
+def test_evaluate_infers_the_model_of_a_plain_checkpoint(
+    bad_files: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", bad_files["plain"]]) == 0
+    out = capsys.readouterr().out
+    assert "MLP 784-8-10 relu" in out
+    assert result(out)[2] == 1000  # the bundled sample's test set
+
+
+# --------------------------------------------------------------------------- help
+def test_train_help_lists_every_option_with_its_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_cli(["train", "--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in (
+        "--dataset", "--data-dir", "--download", "--val-split", "--hidden", "--sizes",
+        "--activation", "--loss", "--optimizer", "--lr", "--momentum", "--nesterov",
+        "--weight-decay", "--schedule", "--batch-size", "--epochs", "--seed", "--save",
+        "--resume", "--plot", "--no-progress", "--quiet",
+    ):  # fmt: skip
+        assert flag in out, flag
+    assert out.count("default") >= 15
+    assert "mnist-sample  100,200" in out  # the per-dataset defaults table
+
+
+def test_the_installed_command_runs(tmp_path: Path) -> None:
+    """The real console script (or ``python -m autograd_mlp`` without an install)."""
+    script = shutil.which("autograd-mlp")
+    command = [script] if script else [sys.executable, "-m", "autograd_mlp"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run(
+        [*command, "evaluate", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "CKPT.npz" in done.stdout
+    done = subprocess.run(
+        [*command, "train", "--epochs", "0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr, "train")
