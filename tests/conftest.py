@@ -9,8 +9,11 @@ noisy to fail a test over.
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -28,3 +31,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def optional(module: str, extra: str) -> Any:
+    """Import an optional dependency for a test: skip when it is missing on a
+    developer's machine, but fail on CI, which installs every extra, so a test
+    can never be silently skipped where coverage is counted."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        message = f"{module} is not installed (python -m pip install -e '.[{extra}]')"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it")
+        pytest.skip(message)

@@ -21,6 +21,7 @@ from autograd_mlp import nn
 from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
 from autograd_mlp.cli import main
 from autograd_mlp.cli import train as cli_train
+from conftest import optional
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ["--hidden", "32", "--epochs", "2", "--no-progress"]
@@ -161,7 +162,7 @@ def test_toy_datasets(argv: list[str], at_least: float, capsys: pytest.CaptureFi
 
 
 def test_plot_writes_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("matplotlib")
+    optional("matplotlib", "plot")
     png = tmp_path / "curves.png"
     assert main(["train", *SHORT, "--epochs", "1", "--plot", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import autograd_mlp as ag
+from conftest import optional
 
 
 def grad_of(fn, values):
@@ -104,7 +105,7 @@ CASES = [
 
 @pytest.mark.parametrize("name, ours, theirs, values", CASES, ids=[c[0] for c in CASES])
 def test_conventions_match_torch(name, ours, theirs, values) -> None:
-    torch = pytest.importorskip("torch")
+    torch = optional("torch", "torch")
     x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
     theirs(torch, x).sum().backward()
     np.testing.assert_array_equal(grad_of(ours, values), x.grad.numpy())

@@ -10,6 +10,7 @@ import autograd_mlp as ag
 import autograd_mlp.functional as F
 from autograd_mlp.errors import OpError, ShapeError
 from autograd_mlp.testing import gradcheck, gradgradcheck
+from conftest import optional
 
 RNG = np.random.default_rng(1234)
 LOGITS = RNG.normal(size=(5, 4))
@@ -239,7 +240,7 @@ def test_mse_and_bce_shape_mismatch():
 
 # --------------------------------------------------------------------------- torch
 def _torch_pair(x):
-    torch = pytest.importorskip("torch")
+    torch = optional("torch", "torch")
     return torch, torch.tensor(x, dtype=torch.float64, requires_grad=True)
 
 

@@ -12,6 +12,7 @@ import pytest
 import autograd_mlp as ag
 from autograd_mlp import nn, optim
 from autograd_mlp.optim import SGD, Adam, CosineAnnealingLR, StepLR
+from conftest import optional
 
 
 def param(values, dtype=np.float64):
@@ -252,7 +253,7 @@ def test_load_state_dict_mismatch_errors():
     ],
 )
 def test_matches_torch(ours, kwargs):
-    torch = pytest.importorskip("torch")
+    torch = optional("torch", "torch")
     rng = np.random.default_rng(1)
     start = rng.normal(size=(4, 5)).astype(np.float32)
     grads = rng.normal(size=(6, 4, 5)).astype(np.float32)
@@ -336,7 +337,7 @@ def test_scheduler_errors():
     ],
 )
 def test_schedulers_match_torch(ours, name, kwargs):
-    torch = pytest.importorskip("torch")
+    torch = optional("torch", "torch")
     opt = SGD([param([1.0])], lr=0.3)
     tp = torch.nn.Parameter(torch.zeros(1))
     topt = torch.optim.SGD([tp], lr=0.3)
