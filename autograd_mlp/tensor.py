@@ -67,7 +67,10 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = _as_array(data, dtype)
+        """The value, a ``numpy.ndarray`` (no copy); optimisers update it in place."""
         self.grad: Tensor | None = None
+        """The accumulated gradient (a Tensor), or ``None`` until a backward reaches
+        this tensor; ``+=`` across backward calls until set back to ``None``."""
         self._node: Op | None = None
         self._seq = next(_seq)
         self.name: str | None = None
@@ -116,18 +119,22 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The shape, as ``ndarray.shape``."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The numpy dtype of ``data``."""
         return self.data.dtype
 
     @property
