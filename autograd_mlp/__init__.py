@@ -9,6 +9,10 @@ Examples
 tensor([2., 4.])
 """
 
+# Process-wide performance defaults (glibc malloc thresholds): see runtime.py and
+# docs/performance.md; AUTOGRAD_MLP_MALLOC_TUNING=0 turns them off.
+from . import runtime  # noqa: F401  # isort: skip
+
 # Tensor first: the engine and ops modules build on it.
 from .tensor import Tensor, tensor  # isort: skip
 from .engine import grad

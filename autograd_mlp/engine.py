@@ -2,9 +2,9 @@
 
 ``backward()`` does four things, all of them here and nowhere else:
 
-1. **Order** the graph: an iterative depth-first search lists every tensor after
-   all the tensors it was computed from (no recursion, so a chain of 100,000 ops
-   is fine).
+1. **Order** the graph: list every tensor the roots reach (an explicit stack, no
+   recursion, so a chain of 100,000 ops is fine) in creation order, which puts
+   each tensor after all the tensors it was computed from.
 2. **Walk** that list in reverse, so a tensor's gradient is complete, summed
    over all its consumers, before its own op's backward runs; each gradient is
    dropped as soon as it has been used, so memory falls during the walk.
@@ -21,7 +21,9 @@ backward formula and records what they do, so gradients can be differentiated.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -37,14 +39,20 @@ _FREED = (
 )
 
 # What a node keeps when its graph is freed: enough to draw it.
-_STRUCTURE = frozenset({"attrs", "needs_input_grad", "scope", "seq"})
+_STRUCTURE = ("attrs", "needs_input_grad", "scope", "seq")
+
+# Tensors are numbered as they are created, each op's output after its inputs.
+_creation_order = attrgetter("_seq")
 
 
 def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     """List the tensors that ``roots`` depend on through recorded ops, each one
-    after all of its inputs (a post-order depth-first search with an explicit stack).
+    after all of its inputs.
 
     Only tensors that require grad are listed: constants need no gradient.
+    Every op's output is created after its inputs, so creation order (``_seq``)
+    is already a topological order: collect what the roots reach (an explicit
+    stack, no recursion, so a chain of 100,000 ops is fine), then sort by it.
 
     Examples
     --------
@@ -54,27 +62,21 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     >>> [t is x for t in ag.engine.toposort([y])]
     [True, False]
     """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False) for root in reversed(roots)]
+    reached = {id(root): root for root in roots}
+    stack = list(roots)
     while stack:
-        tensor, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(tensor)
-            continue
-        if id(tensor) in visited:
-            continue
-        visited.add(id(tensor))
-        stack.append((tensor, True))
-        node = tensor._node
+        node = stack.pop()._node
         if node is None:
             continue
-        if node.inputs is None:
+        inputs = node.inputs
+        if inputs is None:
             raise AutogradError(_FREED.format(op=node.name))
-        for x in reversed(node.inputs):
-            if isinstance(x, Tensor) and x._requires_grad and id(x) not in visited:
-                stack.append((x, False))
-    return order
+        for x in inputs:
+            if isinstance(x, Tensor) and x._requires_grad and id(x) not in reached:
+                reached[id(x)] = x
+                if x._node is not None:  # a leaf has no inputs to visit
+                    stack.append(x)
+    return sorted(reached.values(), key=_creation_order)
 
 
 # --------------------------------------------------------------------------- bookkeeping
@@ -171,15 +173,19 @@ def _accumulate(leaf: Tensor, g: Any, handed_out: set[int]) -> None:
 
 def _free(node: Op) -> None:
     """Drop a node's saved values and inputs, keeping the structure drawable."""
-    inputs = node.inputs or ()
-    parents = tuple(x if x._node is None else x._node for x in inputs if isinstance(x, Tensor))
-    shapes = tuple(tuple(x.shape) for x in inputs if isinstance(x, Tensor))
     saved = node.__dict__
-    for key in [k for k in saved if k not in _STRUCTURE]:
-        del saved[key]
-    node.parents = parents
-    node.shapes = shapes
-    node.inputs = None
+    parents = []
+    shapes = []
+    for x in saved["inputs"]:
+        if isinstance(x, Tensor):
+            parents.append(x if x._node is None else x._node)
+            shapes.append(x.data.shape)
+    # A new attribute dict with only the structure: no per-key deletes.
+    kept = {k: saved[k] for k in _STRUCTURE if k in saved}
+    kept["parents"] = tuple(parents)
+    kept["shapes"] = tuple(shapes)
+    kept["inputs"] = None
+    node.__dict__ = kept
 
 
 # --------------------------------------------------------------------------- the walk
@@ -210,13 +216,22 @@ def _run(
 
     previous_mode = _enabled[0]
     _enabled[0] = create_graph
+    # Graphs hold no reference cycles, so reference counting frees everything the
+    # walk drops. Left on, the cyclic collector would rescan the whole live graph
+    # again and again as the walk allocates (a third of a 100,000-op backward).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        for tensor in reversed(order):
-            g = grads.pop(id(tensor), None)
+        while order:
+            # Popping (not iterating) drops the walk's reference to each tensor
+            # once done, so activations are freed during the walk, not after it.
+            tensor = order.pop()
+            key = id(tensor)
+            g = grads.pop(key, None)
             if g is None:
                 continue
-            if wanted is not None and id(tensor) in wanted:
-                captured[id(tensor)] = g
+            if wanted is not None and key in wanted:
+                captured[key] = g
             node = tensor._node
             if node is None:
                 if wanted is None:
@@ -232,7 +247,8 @@ def _run(
                 if not needed or gx is None:
                     continue
                 data = x.data
-                if type(gx) is not np.ndarray or gx.shape != data.shape or gx.dtype != data.dtype:
+                fits = type(gx) is np.ndarray and gx.shape == data.shape
+                if not fits or gx.dtype is not data.dtype:  # (_fit compares dtypes with ==)
                     gx = _fit(gx, data)
                 key = id(x)
                 prev = grads.get(key)
@@ -241,6 +257,8 @@ def _run(
                 _free(node)
     finally:
         _enabled[0] = previous_mode
+        if collecting:
+            gc.enable()
     return captured
 
 

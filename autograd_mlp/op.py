@@ -191,23 +191,22 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     op and the shapes, and records the node only when grad mode is on and some
     input requires grad, so inference pays for nothing but the numpy call.
     """
+    # Unwrap Tensors; any other operand is a constant, converted once, here
+    # (Python numbers need no conversion, so they take the fast path too).
     arrays = []
     needs = []
-    like = None
     constants = False
     for x in inputs:
         if isinstance(x, Tensor):
             arrays.append(x.data)
             needs.append(x._requires_grad)
-            if like is None and x.data.dtype.kind == "f":
-                like = x.data.dtype
         else:
             arrays.append(x)
             needs.append(False)
-            constants = True
+            if not isinstance(x, (int, float)):
+                constants = True
     if constants:
-        arrays = [x if isinstance(x, Tensor) else _constant(x, like) for x in inputs]
-        arrays = [x.data if isinstance(x, Tensor) else x for x in arrays]
+        arrays = _convert_constants(inputs, arrays)
 
     node = op_cls()
     try:
@@ -216,9 +215,12 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
         raise
     except (ValueError, TypeError, IndexError, np.exceptions.AxisError) as exc:
         raise OpError(f"{op_cls.name}: inputs {_describe(arrays)}: {exc}") from None
+    if type(out) is not np.ndarray:
+        # numpy ufuncs turn 0-d results into numpy scalars; .data is an ndarray.
+        out = np.asarray(out)
 
     if _enabled[0] and True in needs:
-        node.inputs = tuple(x if isinstance(x, Tensor) else a for x, a in zip(inputs, arrays))
+        node.inputs = tuple(_kept_inputs(inputs, arrays) if constants else inputs)
         node.attrs = attrs
         node.needs_input_grad = tuple(needs)
         node.scope = _scope[-1] if _scope else None
@@ -226,6 +228,22 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
         node.seq = result._seq
         return result
     return Tensor._make(out)
+
+
+def _convert_constants(inputs: Sequence[Any], arrays: list[Any]) -> list[Any]:
+    """``arrays`` with every non-Tensor operand converted by :func:`_constant`,
+    taking the float dtype of the first floating Tensor operand."""
+    like = None
+    for x, a in zip(inputs, arrays):
+        if isinstance(x, Tensor) and a.dtype.kind == "f":
+            like = a.dtype
+            break
+    return [a if isinstance(x, Tensor) else _constant(x, like) for x, a in zip(inputs, arrays)]
+
+
+def _kept_inputs(inputs: Sequence[Any], arrays: Sequence[Any]) -> list[Any]:
+    """What a node keeps as its inputs: the Tensors, and the converted constants."""
+    return [x if isinstance(x, Tensor) else a for x, a in zip(inputs, arrays)]
 
 
 def dispatch(op_cls: type[Op], *inputs: Any, **attrs: Any) -> Any:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import optional
 
 from autograd_mlp import nn
 from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
 from autograd_mlp.cli import main
 from autograd_mlp.cli import train as cli_train
-from conftest import optional
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ["--hidden", "32", "--epochs", "2", "--no-progress"]

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import optional
 
 import autograd_mlp as ag
-from conftest import optional
 
 
 def grad_of(fn, values):

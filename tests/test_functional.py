@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import optional
 
 import autograd_mlp as ag
 import autograd_mlp.functional as F
 from autograd_mlp.errors import OpError, ShapeError
 from autograd_mlp.testing import gradcheck, gradgradcheck
-from conftest import optional
 
 RNG = np.random.default_rng(1234)
 LOGITS = RNG.normal(size=(5, 4))

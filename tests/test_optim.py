@@ -8,11 +8,11 @@ import math
 
 import numpy as np
 import pytest
+from conftest import optional
 
 import autograd_mlp as ag
 from autograd_mlp import nn, optim
 from autograd_mlp.optim import SGD, Adam, CosineAnnealingLR, StepLR
-from conftest import optional
 
 
 def param(values, dtype=np.float64):

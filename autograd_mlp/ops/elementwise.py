@@ -190,11 +190,12 @@ class Relu(Op):
     name = "relu"
 
     def forward(self, x):
-        self.mask = x > 0
         return np.maximum(x, 0)
 
     def backward(self, g, out, x):
-        return (g * self.mask,)
+        # out > 0 exactly where x > 0: no mask is computed or kept by forward,
+        # so inference (no_grad) pays only for the maximum.
+        return (g * (out > 0),)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -93,11 +93,11 @@ class Linear(Op):
     def backward(self, g, out, x, w, b=None):
         need = self.needs_input_grad
         gx = g @ w if need[0] else None
-        gw = None
-        if need[1]:
-            # Collapse leading axes so the weight gradient is one matrix product.
-            gw = _mT(g.reshape(-1, g.shape[-1])) @ x.reshape(-1, x.shape[-1])
-        gb = g if len(need) > 2 and need[2] else None
+        # Collapse leading axes: the weight and bias gradients sum over every row,
+        # so each is one matrix product or one column sum, already of its shape.
+        rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
+        gw = rows.T @ (x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if need[1] else None
+        gb = rows.sum(axis=0) if len(need) > 2 and need[2] else None
         return gx, gw, gb
 
 

@@ -59,18 +59,39 @@ class SoftmaxCrossEntropy(Op):
             )
         self.target = check_class_targets("cross_entropy", x.shape[0], x.shape[1], target)
         self.reduction = reduction
-        return _cross_entropy(x, self.target, reduction)
+        # One stable log-softmax pass; its exponentials, normalised, are the
+        # softmax that backward needs, so first-order backward does no exp.
+        rows = np.arange(len(x))
+        shifted = x - x.max(axis=1, keepdims=True)
+        probs = np.exp(shifted)
+        total = probs.sum(axis=1, keepdims=True)
+        losses = np.log(total[:, 0]) - shifted[rows, self.target]
+        probs /= total
+        self.probs = probs
+        if reduction == "mean" and len(x):  # (sum / n: ndarray.mean's wrapper costs 4 µs)
+            return np.asarray(losses.sum() / len(x))
+        if reduction == "mean":
+            return np.asarray(losses.mean())  # nan for an empty batch, as numpy
+        if reduction == "sum":
+            return np.asarray(losses.sum())
+        return losses
 
     def backward(self, g, out, x):
         n = x.shape[0]
-        onehot = np.zeros(x.shape, dtype=x.dtype)
-        onehot[np.arange(n), self.target] = 1
-        d = softmax(x, axis=1) - onehot
+        rows = np.arange(n)
         if self.reduction == "none":
-            return (d * g.reshape(-1, 1),)
-        if self.reduction == "mean":
-            return (d * (g / n),)
-        return (d * g,)
+            scale, row_scale = g.reshape(-1, 1), g
+        else:
+            scale = row_scale = g / n if self.reduction == "mean" else g
+        if isinstance(x, np.ndarray):
+            # First order: scale the saved softmax and subtract at the targets.
+            d = self.probs * scale
+            d[rows, self.target] -= row_scale
+            return (d,)
+        # create_graph: the softmax as an op, so this gradient is differentiable too.
+        onehot = np.zeros(x.shape, dtype=x.dtype)
+        onehot[rows, self.target] = 1
+        return ((softmax(x, axis=1) - onehot) * scale,)
 
 
 def softmax_cross_entropy(x: Any, target: Any, reduction: str = "mean") -> Any:
