@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -31,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .data._atomic import atomic_write
 
 if TYPE_CHECKING:  # pragma: no cover
     from .nn import Module
@@ -192,17 +193,9 @@ def save_checkpoint(
     }
     arrays[_META] = np.array(json.dumps(meta))
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # An open file object, so numpy does not append ".npz" to the temporary name.
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as f:
+        # A file object, so numpy stores exactly at ``path`` (a name gets ".npz" added).
+        np.savez(f, **arrays)
 
 
 # --------------------------------------------------------------------------- loading

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+from .data._atomic import atomic_write
 
 __all__ = ["MatplotlibMissingError", "plot_history"]
 
-INSTALL_HINT = "pip install matplotlib  (or: pip install 'autograd_mlp[plot]')"
+INSTALL_HINT = "pip install matplotlib  (or, in a checkout: pip install -e '.[plot]')"
 
 
 class MatplotlibMissingError(ImportError):
@@ -68,8 +71,8 @@ def plot_history(
         ``epoch``, ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``.
         ``None`` entries (no validation data, no accuracy) are left out.
     path : str or PathLike
-        Where to write the figure; the format follows the extension (``.png``,
-        ``.svg``, ``.pdf``).
+        Where to write the figure, atomically; the format follows the extension
+        (``.png``, ``.svg``, ``.pdf``; PNG when there is none).
     title : str, optional
         Drawn above both panels.
     val_label : str, default "val"
@@ -103,4 +106,8 @@ def plot_history(
     acc_ax.set_title("accuracy")
     if title:
         fig.suptitle(title)
-    fig.savefig(os.fspath(path), dpi=100)
+    path = Path(path)
+    # Into a file object: matplotlib then neither adds a suffix to the name nor
+    # guesses the format, so both are said here.
+    with atomic_write(path) as f:
+        fig.savefig(f, format=path.suffix.lstrip(".").lower() or "png", dpi=100)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import add_data_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load
 
 from autograd_mlp import nn, optim
 from autograd_mlp.train import evaluate, fit
@@ -30,10 +30,7 @@ from autograd_mlp.train import evaluate, fit
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
-    parser.add_argument("--epochs", type=int, default=None, help="epochs (default: 10)")
-    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (default: 0.1)")
-    parser.add_argument("--batch-size", type=int, default=32, help="batch size (default: 32)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    add_training_arguments(parser, epochs=10, lr=0.1, batch_size=32)
     args = parser.parse_args(argv)
 
     X, y, X_test, y_test, source = load(args)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import add_data_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load
 
 from autograd_mlp import nn, optim
 from autograd_mlp.train import evaluate, fit
@@ -27,8 +27,7 @@ from autograd_mlp.train import evaluate, fit
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
-    parser.add_argument("--epochs", type=int, default=None, help="epochs (default: 25)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    add_training_arguments(parser, epochs=25)
     args = parser.parse_args(argv)
 
     X, y, X_test, y_test, source = load(args)

@@ -33,7 +33,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, limit, load
+from _common import add_data_arguments, add_training_arguments, limit, load
 
 from autograd_mlp import Tensor, nn, optim
 from autograd_mlp.data import parity_split
@@ -90,35 +90,30 @@ def train(
 def parity_part(args: argparse.Namespace) -> float:
     X, y, X_test, y_test = parity_split(10, 700, seed=0)
     epochs = args.epochs or (20 if args.smoke else 300)
-    acc, seconds = train(
-        [10, 3, 2],
-        (X, y),
-        (X_test, y_test),
-        epochs=epochs,
-        lr=args.lr,
-        seed=args.seed,
-        progress=False,
-    )
-    print(
-        f"parity of the bits, 10-3-2: test accuracy {100 * acc:.2f}% on {len(X_test)} held-out "
-        f"numbers ({epochs} epochs, {seconds:.0f}s; tutorial: 100%)"
-    )
-    # Even or odd: the parity of the number, i.e. its last bit.
-    number_y, number_y_test = X[:, -1].astype(np.int64), X_test[:, -1].astype(np.int64)
-    acc_number, seconds = train(
-        [10, 3, 2],
-        (X, number_y),
-        (X_test, number_y_test),
-        epochs=epochs,
-        lr=args.lr,
-        seed=args.seed,
-        progress=False,
-    )
-    print(
-        f"parity of the number (even/odd), 10-3-2: test accuracy {100 * acc_number:.2f}% "
-        f"({epochs} epochs, {seconds:.0f}s)"
-    )
-    return acc
+    # The same network, data and recipe on two labellings: the split's own (the
+    # parity of the bits), then even or odd (the parity of the number: its last bit).
+    held_out = f" on {len(X_test)} held-out numbers"
+    labellings = [
+        ("parity of the bits", y, y_test, held_out, "; tutorial: 100%"),
+        ("parity of the number (even/odd)", X[:, -1], X_test[:, -1], "", ""),
+    ]
+    accuracies = []
+    for what, labels, test_labels, where, tutorial in labellings:
+        acc, seconds = train(
+            [10, 3, 2],
+            (X, labels.astype(np.int64)),
+            (X_test, test_labels.astype(np.int64)),
+            epochs=epochs,
+            lr=args.lr,
+            seed=args.seed,
+            progress=False,
+        )
+        print(
+            f"{what}, 10-3-2: test accuracy {100 * acc:.2f}%{where} "
+            f"({epochs} epochs, {seconds:.0f}s{tutorial})"
+        )
+        accuracies.append(acc)
+    return accuracies[0]
 
 
 def mnist_part(args: argparse.Namespace) -> float:
@@ -146,11 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
     parser.add_argument("--part", choices=("parity", "mnist", "both"), default="both")
-    parser.add_argument(
-        "--epochs", type=int, default=None, help="epochs (default: 300 parity, 30 MNIST)"
-    )
-    parser.add_argument("--lr", type=float, default=3.0, help="SGD learning rate (default: 3.0)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    add_training_arguments(parser, epochs="300 parity, 30 MNIST", lr=3.0)
     args = parser.parse_args(argv)
     results = {}
     if args.part in ("parity", "both"):

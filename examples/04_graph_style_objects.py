@@ -28,7 +28,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load
 
 import autograd_mlp as ag
 from autograd_mlp import functional as F
@@ -156,12 +156,9 @@ def accuracy(net: Network, X: np.ndarray, y: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
-    parser.add_argument("--epochs", type=int, default=None, help="epochs (default: 15)")
+    add_training_arguments(parser, epochs=15, lr=0.1, batch_size=100)
     parser.add_argument("--activation", choices=("relu", "sigmoid"), default="relu")
     parser.add_argument("--hidden", type=int, default=100, help="hidden units (default: 100)")
-    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (default: 0.1)")
-    parser.add_argument("--batch-size", type=int, default=100, help="batch size (default: 100)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
     args = parser.parse_args(argv)
 
     X, y, X_test, y_test, source = load(args)

@@ -27,7 +27,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load
 
 from autograd_mlp import nn, optim
 from autograd_mlp.train import evaluate, fit
@@ -59,15 +59,12 @@ def smoothed(labels: np.ndarray, smoothing: float, n_classes: int = 10) -> np.nd
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
-    parser.add_argument("--epochs", type=int, default=None, help="epochs (default: 30)")
+    add_training_arguments(parser, epochs=30, lr=0.1, batch_size=128, lr_help="peak learning rate")
     parser.add_argument("--hidden", default="512,256", help="hidden widths (default: 512,256)")
-    parser.add_argument("--lr", type=float, default=0.1, help="peak learning rate (default: 0.1)")
-    parser.add_argument("--batch-size", type=int, default=128, help="batch size (default: 128)")
     parser.add_argument(
         "--label-smoothing", type=float, default=0.1, help="label smoothing (default: 0.1)"
     )
     parser.add_argument("--no-augment", action="store_true", help="no random shifts")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
     args = parser.parse_args(argv)
 
     X, y, X_test, y_test, source = load(args)

@@ -1,4 +1,5 @@
-"""Shared by the MNIST examples: where the data comes from, and a tiny smoke mode.
+"""Shared by the MNIST examples: where the data comes from, a tiny smoke mode, and
+the options every training script takes.
 
 Every example takes ``--data-dir DIR`` (the four MNIST IDX files). Without it,
 the directory is ``$AUTOGRAD_MLP_DATA``, else ``../shared/data/mnist`` next to
@@ -46,6 +47,29 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a few seconds' run on the bundled sample (1 epoch, 1000 images), for tests",
     )
+
+
+def add_training_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    epochs: int | str,
+    lr: float | None = None,
+    batch_size: int | None = None,
+    lr_help: str = "SGD learning rate",
+) -> None:
+    """``--epochs`` and ``--seed``; ``--lr`` and ``--batch-size`` when given a default.
+
+    ``--epochs`` stays None unless given, so that :func:`epochs` can choose 1
+    for ``--smoke``; the ``epochs`` argument here is the default ``--help`` shows.
+    """
+    parser.add_argument("--epochs", type=int, default=None, help=f"epochs (default: {epochs})")
+    if lr is not None:
+        parser.add_argument("--lr", type=float, default=lr, help=f"{lr_help} (default: {lr})")
+    if batch_size is not None:
+        parser.add_argument(
+            "--batch-size", type=int, default=batch_size, help=f"batch size (default: {batch_size})"
+        )
+    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
 
 
 def load(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:

@@ -120,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PAGE.relative_to(ROOT)} is up to date")
         return 0
     if wanted != current:
-        PAGE.write_text(wanted, encoding="utf-8")
+        from autograd_mlp.data._atomic import atomic_write  # importable once rendered
+
+        with atomic_write(PAGE) as f:
+            f.write(wanted.encode("utf-8"))
         print(f"wrote the op table of {PAGE.relative_to(ROOT)}")
     return 0
 

@@ -241,6 +241,7 @@ ERRORS = [
     (["evaluate", "{corrupt}"], "corrupt or not a checkpoint"),
     (["evaluate", "{plain}", "--dataset", "spiral"], "does not fit spiral"),
     (["evaluate", "{plain}", "--bogus"], "unrecognized arguments"),
+    (["graph", "-o", "{missing}.dot", "--bogus"], "unrecognized arguments: --bogus"),
 ]
 
 

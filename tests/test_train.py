@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import optional
 
 import autograd_mlp.functional as F
 from autograd_mlp import nn, optim
@@ -15,6 +16,7 @@ from autograd_mlp.checkpoint import (
     save_checkpoint,
 )
 from autograd_mlp.data import spiral, xor
+from autograd_mlp.plotting import plot_history
 from autograd_mlp.train import History, TrainingDivergedError, evaluate, fit
 
 SPIRAL = spiral(n_per_class=60, n_classes=3, seed=0)
@@ -145,53 +147,23 @@ def test_same_seed_same_run_different_seed_different_run():
     assert not np.array_equal(runs[0]["layers.0.weight"], runs[2]["layers.0.weight"])
 
 
-def _four_epochs_in_two_sittings(tmp_path, seed):
-    path = tmp_path / "run.npz"
-    model, opt = make(lr=0.02)
-    sched = optim.CosineAnnealingLR(opt, T_max=4)
-    first = fit(
-        model,
-        opt,
-        SPIRAL,
-        epochs=2,
-        batch_size=16,
-        seed=seed,
-        scheduler=sched,
-        checkpoint=path,
-        progress=False,
-    )
-    # A new process: new objects, freshly (differently) initialised, then resumed.
-    model, opt = make(seed=99, lr=0.02)
+def _cosine_run(epochs, init_seed=0, **kwargs):
+    """Adam with a 4-epoch cosine schedule on SPIRAL, batch 16: ``(history, model)``."""
+    model, opt = make(seed=init_seed, lr=0.02)
     sched = optim.CosineAnnealingLR(opt, T_max=4)
     history = fit(
-        model,
-        opt,
-        SPIRAL,
-        epochs=4,
-        batch_size=16,
-        scheduler=sched,
-        checkpoint=path,
-        resume=True,
-        progress=False,
+        model, opt, SPIRAL, epochs=epochs, batch_size=16, scheduler=sched, progress=False, **kwargs
     )
-    return first, history, model
+    return history, model
 
 
 @pytest.mark.parametrize("seed", [11, None])
 def test_resuming_gives_exactly_the_uninterrupted_run(tmp_path, seed):
-    first, history, resumed = _four_epochs_in_two_sittings(tmp_path, seed)
-    model, opt = make(lr=0.02)
-    sched = optim.CosineAnnealingLR(opt, T_max=4)
-    full = fit(
-        model,
-        opt,
-        SPIRAL,
-        epochs=4,
-        batch_size=16,
-        seed=first.seed,
-        scheduler=sched,
-        progress=False,
-    )
+    path = tmp_path / "run.npz"
+    first, _ = _cosine_run(2, seed=seed, checkpoint=path)
+    # A new process: new objects, freshly (differently) initialised, then resumed.
+    history, resumed = _cosine_run(4, init_seed=99, checkpoint=path, resume=True)
+    full, model = _cosine_run(4, seed=first.seed)
     assert_same_params(params(resumed), params(model))
     assert history.epoch == [1, 2, 3, 4]
     assert history.train_loss == full.train_loss and history.lr == full.lr
@@ -331,6 +303,19 @@ def test_progress_prints_one_line_per_epoch_without_a_terminal(capsys):
     assert "batch" not in err  # no progress bar off a terminal
     fit(model, opt, SPIRAL, epochs=1, batch_size=64, seed=0, progress=False)
     assert capsys.readouterr() == ("", "")
+
+
+def test_plot_history_writes_exactly_the_path_given_and_nothing_on_failure(tmp_path):
+    optional("matplotlib", "plot")
+    model, opt = make()
+    history = fit(model, opt, SPIRAL, epochs=2, batch_size=64, seed=0, progress=False)
+    plot_history(history, tmp_path / "curves")  # no suffix: PNG, and no ".png" added
+    plot_history(history.to_dict(), tmp_path / "curves.svg", val_label="test")
+    with pytest.raises(ValueError, match="xyz"):
+        plot_history(history, tmp_path / "curves.xyz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["curves", "curves.svg"]
+    assert (tmp_path / "curves").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (tmp_path / "curves.svg").read_bytes()
 
 
 # --------------------------------------------------------------------------- checkpoint

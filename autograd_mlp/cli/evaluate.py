@@ -26,6 +26,7 @@ from .train import (
     _error,
     describe_model,
     load_dataset,
+    mlp_sizes,
     one_line_errors,
     positive_int,
     read_run_checkpoint,
@@ -77,14 +78,9 @@ def _model_settings(ckpt: Any, path: str, dataset: str | None) -> dict[str, Any]
     """Widths, activation, loss and dataset of the stored model."""
     config = dict(ckpt.config or {})
     state = ckpt.model_state
-    weights = sorted(
-        (int(key.split(".")[1]), value)
-        for key, value in state.items()
-        if key.startswith("layers.") and key.endswith(".weight") and key.count(".") == 2
-    )
-    if not weights or any(w.ndim != 2 for _, w in weights):
+    sizes = mlp_sizes(state)
+    if sizes is None:
         _error(f"{path} does not hold an MLP (its parameters are {', '.join(list(state)[:4])})")
-    sizes = [int(weights[0][1].shape[1])] + [int(w.shape[0]) for _, w in weights]
     activation = config.get("activation", "relu")
     loss = config.get("loss", "cross_entropy")
     if activation not in ACTIVATIONS or loss not in LOSSES:

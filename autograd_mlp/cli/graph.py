@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from .train import ACTIVATIONS, mlp_sizes, one_line_errors
+
 DEFAULT_SIZES = "784,100,200,10"
-ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "`dot` (apt-get install graphviz / brew install graphviz)."
         ),
     )
+    one_line_errors(parser)
     model = parser.add_mutually_exclusive_group()
     model.add_argument(
         "--sizes",
@@ -104,18 +106,12 @@ def _from_checkpoint(path: str, activation: str | None) -> tuple[Any, list[int],
     except CheckpointError as exc:
         raise CLIError(str(exc)) from None
     state = ckpt.model_state
-    weights = [
-        (int(k.split(".")[1]), v)
-        for k, v in state.items()
-        if k.startswith("layers.") and k.endswith(".weight") and k.count(".") == 2
-    ]
-    weights.sort(key=lambda kv: kv[0])
-    if not weights or any(w.ndim != 2 for _, w in weights):
+    sizes = mlp_sizes(state)
+    if sizes is None:
         raise CLIError(
             f"{path}: the checkpoint does not hold an MLP (no 'layers.N.weight' matrices "
             f"among its keys {list(state)[:6]})"
         )
-    sizes = [int(weights[0][1].shape[1])] + [int(w.shape[0]) for _, w in weights]
     config = ckpt.config or {}
     act = activation or config.get("activation") or "relu"
     if act not in ACTIVATIONS:

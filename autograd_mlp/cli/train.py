@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -90,60 +89,46 @@ def _error(message: str) -> NoReturn:
 
 
 # --------------------------------------------------------------------------- parsing
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
+def _parsed(text: str, parse: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -> Any:
+    """``parse(text)`` if it succeeds and the value is ``ok``; else argparse's error."""
     try:
-        value = int(text)
+        value = parse(text)
+        valid = ok(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def nonneg_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _float(text: str, positive: bool) -> float:
-    what = "a number > 0" if positive else "a number >= 0"
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        valid = False
+    if not valid:
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
     return value
 
 
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _parsed(text, int, lambda v: v >= 1, "a positive integer")
+
+
+def nonneg_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    return _parsed(text, int, lambda v: v >= 0, "an integer >= 0")
+
+
 def positive_float(text: str) -> float:
     """argparse type: a finite number > 0."""
-    return _float(text, positive=True)
+    return _parsed(text, float, lambda v: math.isfinite(v) and v > 0, "a number > 0")
 
 
 def nonneg_float(text: str) -> float:
     """argparse type: a finite number >= 0."""
-    return _float(text, positive=False)
+    return _parsed(text, float, lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
 
 
 def int_list(text: str) -> list[int]:
     """argparse type: comma-separated positive integers, e.g. ``100,200``."""
-    try:
-        values = [int(part) for part in text.split(",")]
-    except ValueError:
-        values = []
-    if not values or any(v < 1 for v in values):
-        raise argparse.ArgumentTypeError(
-            f"expected positive integers separated by commas (e.g. 100,200), got {text!r}"
-        )
-    return values
+    return _parsed(
+        text,
+        lambda t: [int(part) for part in t.split(",")],
+        lambda values: all(v >= 1 for v in values),
+        "positive integers separated by commas (e.g. 100,200)",
+    )
 
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -380,13 +365,15 @@ class Data:
         return int(self.X_train.shape[1])
 
 
-def _mnist_dir(data_dir: str | None) -> Path:
-    from ..data import ENV_VAR, default_data_dir
+def _mnist_dirs(data_dir: str | None) -> tuple[Path, str, list[Path]]:
+    """Where ``load_mnist`` looked: its base directory, where that choice came
+    from (in the command line's words), and every directory it searched."""
+    # data.mnist is the one place that decides this; asked, not repeated here.
+    from ..data.mnist import _candidates, _resolve_base
 
-    if data_dir:
-        return Path(data_dir).expanduser()
-    env = os.environ.get(ENV_VAR, "")
-    return Path(env).expanduser() if env else default_data_dir()
+    base, origin = _resolve_base(data_dir)
+    searched = _candidates(base, origin)
+    return base, "--data-dir" if data_dir is not None else origin, searched
 
 
 def load_dataset(name: str, data_dir: str | None = None, download: bool = False) -> Data:
@@ -406,25 +393,18 @@ def load_dataset(name: str, data_dir: str | None = None, download: bool = False)
                 mnist = D.load_mnist(data_dir, download=download, progress=sys.stderr.isatty())
         except D.DownloadError as exc:
             _error(
-                f"could not download MNIST into {_mnist_dir(data_dir)}: "
+                f"could not download MNIST into {_mnist_dirs(data_dir)[0]}: "
                 f"{str(exc).splitlines()[0]} (check the network, or use --dataset mnist-sample)"
             )
         except D.DatasetNotFoundError as exc:
             if name == "mnist-sample":
                 _error(str(exc).splitlines()[0])
-            directory = _mnist_dir(data_dir)
+            directory, origin, searched = _mnist_dirs(data_dir)
             if directory.exists() and not directory.is_dir():
                 _error(f"MNIST data directory {directory} is a file, not a directory")
-            origin = (
-                "--data-dir"
-                if data_dir
-                else (
-                    f"${D.ENV_VAR}" if os.environ.get(D.ENV_VAR) else "the default cache directory"
-                )
-            )
             _error(
-                f"MNIST files not found in {directory} (from {origin}) or its mnist/ "
-                "subdirectory: it needs train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                f"MNIST files not found in {' or '.join(map(str, searched))} (from {origin}): "
+                "it needs train-images-idx3-ubyte, train-labels-idx1-ubyte, "
                 "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may end in .gz); "
                 f"pass --data-dir DIR, set {D.ENV_VAR}=DIR, or add --download"
             )
@@ -498,22 +478,8 @@ def _fresh_settings(args: argparse.Namespace, data: Data) -> dict[str, Any]:
 
 def _given(args: argparse.Namespace) -> dict[str, Any]:
     """The run settings given explicitly on the command line, by settings key."""
-    given = {
-        "dataset": args.dataset,
-        "activation": args.activation,
-        "loss": args.loss,
-        "optimizer": args.optimizer,
-        "lr": args.lr,
-        "momentum": args.momentum,
-        "nesterov": args.nesterov,
-        "weight_decay": args.weight_decay,
-        "schedule": args.schedule,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "val_split": args.val_split,
-        "sizes": args.sizes,
-    }
-    return {k: v for k, v in given.items() if v is not None}
+    # Every stored setting has an option of the same name (dest), None when not given.
+    return {k: getattr(args, k) for k in _RUN_KEYS if getattr(args, k) is not None}
 
 
 def _flag(key: str) -> str:
@@ -589,6 +555,19 @@ def _build_optimizer(model: Any, s: dict[str, Any]) -> tuple[Any, Any]:
     if s["schedule"] == "step":
         return opt, optim.StepLR(opt, step_size=-(-epochs // 3), gamma=0.1)
     return opt, None
+
+
+def mlp_sizes(state: dict[str, np.ndarray]) -> list[int] | None:
+    """Layer widths, input to output, of the ``nn.MLP`` whose ``state_dict`` is
+    ``state`` (read from its ``layers.N.weight`` matrices); None if it is not one."""
+    weights = sorted(
+        (int(key.split(".")[1]), value)
+        for key, value in state.items()
+        if key.startswith("layers.") and key.endswith(".weight") and key.count(".") == 2
+    )
+    if not weights or any(w.ndim != 2 for _, w in weights):
+        return None
+    return [int(weights[0][1].shape[1])] + [int(w.shape[0]) for _, w in weights]
 
 
 def describe_model(settings: dict[str, Any]) -> str:

@@ -3,16 +3,8 @@
 Data is written to a temporary file in the destination directory (same
 filesystem, so the final rename is atomic) and moved into place with
 :func:`os.replace` only once it is complete. On any error the temporary file is
-removed, so a failed write leaves nothing behind.
-
-Examples
---------
->>> import tempfile, pathlib
->>> target = pathlib.Path(tempfile.mkdtemp()) / "hello.bin"
->>> with atomic_write(target) as f:
-...     _ = f.write(b"hi")
->>> target.read_bytes()
-b'hi'
+removed, so a failed write leaves nothing behind. Every file the package writes
+(checkpoints, drawings, figures, downloads) goes through :func:`atomic_write`.
 """
 
 from __future__ import annotations

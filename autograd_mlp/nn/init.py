@@ -68,8 +68,10 @@ def _data(fn: str, tensor: Any) -> np.ndarray:
     return data
 
 
-def _fill(fn: str, tensor: Any, values: np.ndarray) -> Any:
-    _data(fn, tensor)[...] = values
+def _fill(fn: str, tensor: Any, values: Any) -> Any:
+    """``tensor``'s data set to ``values``, or to ``values(shape)`` if callable."""
+    data = _data(fn, tensor)
+    data[...] = values(data.shape) if callable(values) else values
     return tensor
 
 
@@ -124,8 +126,7 @@ def uniform_(
     >>> bool((abs(t.data) <= 1).all())
     True
     """
-    shape = _data("uniform_", tensor).shape
-    return _fill("uniform_", tensor, _generator(rng).uniform(a, b, size=shape))
+    return _fill("uniform_", tensor, lambda shape: _generator(rng).uniform(a, b, size=shape))
 
 
 def normal_(
@@ -139,8 +140,7 @@ def normal_(
     >>> normal_(ag.Tensor(np.zeros((2, 2))), rng=np.random.default_rng(0)).shape
     (2, 2)
     """
-    shape = _data("normal_", tensor).shape
-    return _fill("normal_", tensor, _generator(rng).normal(mean, std, size=shape))
+    return _fill("normal_", tensor, lambda shape: _generator(rng).normal(mean, std, size=shape))
 
 
 def zeros_(tensor: Any) -> Any:
@@ -167,6 +167,13 @@ def ones_(tensor: Any) -> Any:
     return _fill("ones_", tensor, 1.0)
 
 
+# A uniform U(-b, b) has standard deviation b/√3, so each *_uniform_ initialiser
+# below is its *_normal_ twin's std times √3: one formula per scheme.
+def _xavier_std(fn: str, tensor: Any, gain: float) -> float:
+    fan_in, fan_out = _fans(fn, _data(fn, tensor).shape)
+    return gain * math.sqrt(2.0 / (fan_in + fan_out))
+
+
 def xavier_uniform_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None) -> Any:
     """Glorot uniform: ``U(-b, b)`` with ``b = gain·√(6 / (fan_in + fan_out))``.
 
@@ -177,8 +184,7 @@ def xavier_uniform_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | N
     >>> bool((abs(w.data) <= 1).all())   # b = √(6/6) = 1
     True
     """
-    fan_in, fan_out = _fans("xavier_uniform_", _data("xavier_uniform_", tensor).shape)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    bound = math.sqrt(3.0) * _xavier_std("xavier_uniform_", tensor, gain)
     return uniform_(tensor, -bound, bound, rng=rng)
 
 
@@ -191,9 +197,7 @@ def xavier_normal_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | No
     >>> xavier_normal_(ag.Tensor(np.zeros((4, 2))), rng=np.random.default_rng(0)).shape
     (4, 2)
     """
-    fan_in, fan_out = _fans("xavier_normal_", _data("xavier_normal_", tensor).shape)
-    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
-    return normal_(tensor, 0.0, std, rng=rng)
+    return normal_(tensor, 0.0, _xavier_std("xavier_normal_", tensor, gain), rng=rng)
 
 
 def _kaiming_std(fn: str, tensor: Any, a: float, mode: str, nonlinearity: str) -> float:

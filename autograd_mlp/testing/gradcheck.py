@@ -323,18 +323,50 @@ def _second_order_fn(fn: Fn, seed: int, who: str) -> Fn:
     return first_derivative
 
 
+def _mismatch(
+    fn: Fn, args: list[Any], order: int, eps: float, atol: float, rtol: float, seed: int, who: str
+) -> _Mismatch | None:
+    """The first input of ``fn`` whose derivatives of ``order`` (1 or 2) disagree
+    with finite differences at float64 ``args``, or None.
+
+    Order 2 treats the gradient ``d<v, fn>/dx`` (recorded with create_graph) as
+    a function in its own right and checks *its* derivative, contracted with
+    another random vector, against central differences of that gradient.
+    """
+    second = order == 2
+    return _first_mismatch(
+        _second_order_fn(fn, seed, who) if second else fn,
+        args,
+        eps,
+        atol,
+        rtol,
+        seed=seed,
+        record_numeric=second,
+        project_output=second,
+        who=who,
+    )
+
+
 # --------------------------------------------------------------------------- public API
-def _fail(
-    what: str,
-    mismatch: _Mismatch,
+def _check(
     fn: Fn,
-    inputs: list[Any],
+    inputs: Tensor | Sequence[Any],
+    order: int,
     eps: float,
     atol: float,
     rtol: float,
-    order: int,
+    seed: int,
     locate: bool,
-) -> GradcheckError:
+) -> bool:
+    """:func:`gradcheck` (``order=1``) and :func:`gradgradcheck` (``order=2``)."""
+    who = "gradcheck" if order == 1 else "gradgradcheck"
+    inputs = _as_inputs(inputs)
+    mismatch = _mismatch(fn, _float64_copies(inputs), order, eps, atol, rtol, seed, who)
+    if mismatch is None:
+        return True
+    what = f"{who} failed"
+    if order == 2:
+        what += ": second derivative d<w, d<v, fn>/dx>/dx"
     message = mismatch.describe(what, atol, rtol)
     located = None
     if locate:
@@ -346,7 +378,7 @@ def _fail(
             message += f"\nlocalisation could not run: {exc!r}"
         else:
             message += "\n" + located.details
-    return GradcheckError(message, mismatch, atol=atol, rtol=rtol, order=order, located=located)
+    raise GradcheckError(message, mismatch, atol=atol, rtol=rtol, order=order, located=located)
 
 
 def gradcheck(
@@ -397,22 +429,7 @@ def gradcheck(
     >>> gradcheck(lambda t: (t * t.tanh()).sum(), [x])
     True
     """
-    inputs = _as_inputs(inputs)
-    args = _float64_copies(inputs)
-    mismatch = _first_mismatch(
-        fn,
-        args,
-        eps,
-        atol,
-        rtol,
-        seed=seed,
-        record_numeric=False,
-        project_output=False,
-        who="gradcheck",
-    )
-    if mismatch is None:
-        return True
-    raise _fail("gradcheck failed", mismatch, fn, inputs, eps, atol, rtol, 1, locate)
+    return _check(fn, inputs, 1, eps, atol, rtol, seed, locate)
 
 
 def gradgradcheck(
@@ -443,30 +460,4 @@ def gradgradcheck(
     >>> gradgradcheck(lambda t: t.sigmoid() * t, [x])
     True
     """
-    inputs = _as_inputs(inputs)
-    args = _float64_copies(inputs)
-    first = _second_order_fn(fn, seed, "gradgradcheck")
-    mismatch = _first_mismatch(
-        first,
-        args,
-        eps,
-        atol,
-        rtol,
-        seed=seed,
-        record_numeric=True,
-        project_output=True,
-        who="gradgradcheck",
-    )
-    if mismatch is None:
-        return True
-    raise _fail(
-        "gradgradcheck failed: second derivative d<w, d<v, fn>/dx>/dx",
-        mismatch,
-        fn,
-        inputs,
-        eps,
-        atol,
-        rtol,
-        2,
-        locate,
-    )
+    return _check(fn, inputs, 2, eps, atol, rtol, seed, locate)

@@ -15,13 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from ..engine import toposort
 from ..grad_mode import enable_grad
 from ..op import Op, apply
 from ..tensor import Tensor
-from .gradcheck import Fn, _as_inputs, _call, _first_mismatch, _float64_copies, _second_order_fn
+from .gradcheck import Fn, _as_inputs, _call, _float64_copies, _mismatch
 
 
 @dataclass
@@ -74,18 +72,11 @@ def _node_function(node: Op) -> tuple[Fn, list[Any]]:
     """The node's op as a function of fresh float64 copies of its inputs."""
     cls = type(node)
     attrs = dict(node.attrs)
-    args: list[Any] = []
-    for x in node.inputs or ():
-        if isinstance(x, Tensor) and x.dtype.kind == "f":
-            data = np.array(x.data, dtype=np.float64)
-            args.append(Tensor(data, requires_grad=x.requires_grad, dtype=np.float64))
-        else:
-            args.append(x)
 
     def single_op(*xs: Any) -> Tensor:
         return apply(cls, tuple(xs), attrs)
 
-    return single_op, args
+    return single_op, _float64_copies(node.inputs or ())
 
 
 def _short(value: Any) -> str:
@@ -161,30 +152,11 @@ def locate_bad_op(
         single_op, node_args = _node_function(node)
         if not any(isinstance(x, Tensor) and x.requires_grad for x in node_args):
             continue
-        mismatch = _first_mismatch(
-            single_op,
-            node_args,
-            eps,
-            atol,
-            rtol,
-            seed=seed,
-            record_numeric=False,
-            project_output=False,
-            who=f"locate_bad_op: op '{node.name}'",
-        )
+        who = f"locate_bad_op: op '{node.name}'"
+        mismatch = _mismatch(single_op, node_args, 1, eps, atol, rtol, seed, who)
         what = "its backward disagrees with finite differences of its forward"
         if mismatch is None and order == 2:
-            mismatch = _first_mismatch(
-                _second_order_fn(single_op, seed, f"locate_bad_op: op '{node.name}'"),
-                node_args,
-                eps,
-                atol,
-                rtol,
-                seed=seed,
-                record_numeric=True,
-                project_output=True,
-                who=f"locate_bad_op: op '{node.name}'",
-            )
+            mismatch = _mismatch(single_op, node_args, 2, eps, atol, rtol, seed, who)
             what = "its second derivative disagrees with finite differences of its backward"
         if mismatch is None:
             continue

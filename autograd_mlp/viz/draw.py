@@ -13,10 +13,12 @@ gives the same DOT text and a 100,000-op chain draws (summarised) in a second.
 
 from __future__ import annotations
 
+import functools
 import gc
 import textwrap
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import graphviz
 import numpy as np
@@ -205,25 +207,16 @@ def _match_reports(
 
 
 # --------------------------------------------------------------------------- display nodes
+@dataclass(eq=False, slots=True)
 class _DNode:
     """A node of the drawing: one item, a collapsed module (``group``), or a note."""
 
-    __slots__ = ("group", "id", "key", "members", "note", "scope")
-
-    def __init__(
-        self,
-        key: tuple[int, ...],
-        members: list[Item],
-        scope: str | None = None,
-        group: bool = False,
-        note: str | None = None,
-    ) -> None:
-        self.key = key
-        self.members = members
-        self.scope = scope
-        self.group = group
-        self.note = note
-        self.id = ""
+    key: tuple[int, ...]
+    members: list[Item]
+    scope: str | None = None
+    group: bool = False
+    note: str | None = None
+    id: str = ""
 
     @property
     def item(self) -> Item:
@@ -262,28 +255,33 @@ def _param_scopes(graph: Graph, names: dict[int, str]) -> None:
 
 
 # --------------------------------------------------------------------------- drawing
+def _alert(html: str) -> str:
+    """``html`` (already escaped) in the bold red of errors."""
+    return f'<FONT COLOR="{S.ERROR_TEXT}"><B>{html}</B></FONT>'
+
+
+def _flag_nonfinite(errors: list[str], label: str, array: np.ndarray) -> None:
+    """Add ``"label: 2 NaN"`` (say) to ``errors`` if ``array`` holds NaN or inf."""
+    bad = S.nonfinite(array)
+    if bad:
+        errors.append(f"{label}: {bad}")
+
+
+@dataclass(eq=False)
 class _Drawer:
-    def __init__(
-        self,
-        graph: Graph,
-        *,
-        grads: dict[int, np.ndarray],
-        show_values: bool,
-        show_grads: bool,
-        grad_colors: bool,
-        marks: dict[int, list[str]],
-        classes: dict[str, str],
-    ) -> None:
-        self.graph = graph
-        self.grads = grads
-        self.show_values = show_values
-        self.show_grads = show_grads
-        self.grad_colors = grad_colors
-        self.marks = marks
-        self.classes = classes
-        self.roles: set[str] = set()
-        self.scale: S.GradScale | None = None
-        self.any_grad = bool(grads)
+    graph: Graph
+    grads: dict[int, np.ndarray]
+    show_values: bool
+    show_grads: bool
+    grad_colors: bool
+    marks: dict[int, list[str]]
+    classes: dict[str, str]
+    roles: set[str] = field(default_factory=set)  # what the legend must explain
+    scale: S.GradScale | None = None
+
+    @property
+    def any_grad(self) -> bool:
+        return bool(self.grads)
 
     # ---------------------------------------------------------------- helpers
     def grad_of(self, it: Item) -> np.ndarray | None:
@@ -380,20 +378,16 @@ class _Drawer:
             rows.append(self.wide(S.esc(f"{S.shape_str(t.shape)} {t.dtype}")))
             if self.show_values:
                 rows.append(self.row("data", S.summarize(t.data)))
-            bad = S.nonfinite(t.data)
-            if bad:
-                errors.append(f"data: {bad}")
+            _flag_nonfinite(errors, "data", t.data)
             g = self.grad_of(it)
             if g is not None:
                 if self.show_grads:
                     rows.extend(self.grad_rows(g))
-                bad = S.nonfinite(g)
-                if bad:
-                    errors.append(f"grad: {bad}")
+                _flag_nonfinite(errors, "grad", g)
             elif self.show_grads and self.any_grad and t._requires_grad and t._node is None:
                 rows.append(self.row("grad", "None"))
         for e in errors:
-            rows.append(self.wide(f'<FONT COLOR="{S.ERROR_TEXT}"><B>⚠ {S.esc(e)}</B></FONT>'))
+            rows.append(self.wide(_alert(f"⚠ {S.esc(e)}")))
         fill, border, font = S.FILL[role], S.BORDER[role], "#000000"
         if self.grad_colors and self.scale is not None and g is not None:
             fill, font = self.scale.color(S.l2norm(g))
@@ -432,7 +426,7 @@ class _Drawer:
             attrs.update(color=S.BORDER["error"], penwidth="2")
             self.roles.add("error")
         if id(op) in self.marks:
-            lines.append(f'<FONT COLOR="{S.ERROR_TEXT}"><B>✗ gradient check failed</B></FONT>')
+            lines.append(_alert("✗ gradient check failed"))
             for line in self.marks[id(op)]:
                 lines.append(f'<FONT POINT-SIZE="9">{S.esc(line)}</FONT>')
             attrs.update(fillcolor=S.FILL["error"], color=S.BORDER["error"], penwidth="3")
@@ -481,8 +475,7 @@ class _Drawer:
                 if g is not None:
                     if self.show_grads:
                         text += f"  ‖grad‖ {S.num(S.l2norm(g))}"
-                    if S.nonfinite(g):
-                        errors.append(f"{short}.grad: {S.nonfinite(g)}")
+                    _flag_nonfinite(errors, f"{short}.grad", g)
                 rows.append(self.row(short, text, self.paint(g)))
         for out in outputs:
             if out.kind == FREED:
@@ -492,14 +485,12 @@ class _Drawer:
             rows.append(self.row("out", f"{S.shape_str(t.shape)} {t.dtype}"))
             if self.show_values:
                 rows.append(self.row("data", S.summarize(t.data)))
-            if S.nonfinite(t.data):
-                errors.append(f"out: {S.nonfinite(t.data)}")
+            _flag_nonfinite(errors, "out", t.data)
             g = self.grad_of(out)
             if g is not None:
                 if self.show_grads:
                     rows.append(self.row("‖out grad‖", S.num(S.l2norm(g)), self.paint(g)))
-                if S.nonfinite(g):
-                    errors.append(f"out grad: {S.nonfinite(g)}")
+                _flag_nonfinite(errors, "out grad", g)
         if self.show_values:
             for it in d.members:
                 if it.kind == OP and it.obj.name == "relu":
@@ -508,12 +499,11 @@ class _Drawer:
                         rows.append(self.row("relu", dead))
         for it in d.members:
             if it.kind == OP and id(it.obj) in self.marks:
-                failed = f"✗ gradient check failed: {S.esc(it.obj.name)}"
-                rows.append(self.wide(f'<FONT COLOR="{S.ERROR_TEXT}"><B>{failed}</B></FONT>'))
+                rows.append(self.wide(_alert(f"✗ gradient check failed: {S.esc(it.obj.name)}")))
                 errors.append("")
         for e in errors:
             if e:
-                rows.append(self.wide(f'<FONT COLOR="{S.ERROR_TEXT}"><B>⚠ {S.esc(e)}</B></FONT>'))
+                rows.append(self.wide(_alert(f"⚠ {S.esc(e)}")))
         fill, border = S.FILL["module"], S.BORDER["module"]
         if errors:
             fill, border = S.FILL["error"], S.BORDER["error"]
@@ -584,6 +574,30 @@ class _Drawer:
 
 
 # --------------------------------------------------------------------------- public
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _cyclic_gc_paused(fn: _F) -> _F:
+    """``fn`` run with Python's cyclic garbage collector off.
+
+    Walking a big graph allocates hundreds of thousands of small objects, and the
+    collector would rescan them all again and again (3x slower).
+    """
+
+    @functools.wraps(fn)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]
+
+
+@_cyclic_gc_paused
 def draw_graph(
     root: Tensor | Sequence[Tensor],
     params: Any = None,
@@ -656,47 +670,6 @@ def draw_graph(
     >>> "mul" in dot.source and "sum" in dot.source
     True
     """
-    # Walking a big graph allocates hundreds of thousands of small objects, and
-    # the cyclic garbage collector would rescan them all again and again (3x slower).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _draw(
-            root,
-            params,
-            show_values=show_values,
-            show_grads=show_grads,
-            group_modules=group_modules,
-            collapse_modules=collapse_modules,
-            max_nodes=max_nodes,
-            rankdir=rankdir,
-            gradcheck=gradcheck,
-            grad_colors=grad_colors,
-            intermediate_grads=intermediate_grads,
-            title=title,
-            legend=legend,
-        )
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _draw(
-    root: Any,
-    params: Any,
-    *,
-    show_values: bool,
-    show_grads: bool,
-    group_modules: bool,
-    collapse_modules: bool,
-    max_nodes: int,
-    rankdir: str,
-    gradcheck: Any,
-    grad_colors: bool,
-    intermediate_grads: bool | None,
-    title: str | None,
-    legend: bool,
-) -> graphviz.Digraph:
     roots = _roots(root)
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")

@@ -102,12 +102,7 @@ def shape_str(shape: tuple[int, ...]) -> str:
 
 def _tiny(a: np.ndarray) -> str:
     """All values of a small array, nested like numpy: ``[[1, 2], [3, 4]]``."""
-    if a.dtype.kind == "b":
-        fmt = str
-    elif a.dtype.kind in "iu":
-        fmt = str
-    else:
-        fmt = num
+    fmt = str if a.dtype.kind in "biu" else num
     if a.ndim == 0:
         return fmt(a.item())
     flat = [fmt(v) for v in a.reshape(-1).tolist()]
