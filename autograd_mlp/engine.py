@@ -38,9 +38,6 @@ _FREED = (
     "(through op '{op}'); pass retain_graph=True to that first call to walk it twice"
 )
 
-# What a node keeps when its graph is freed: enough to draw it.
-_STRUCTURE = ("attrs", "needs_input_grad", "scope", "seq")
-
 # Tensors are numbered as they are created, each op's output after its inputs.
 _creation_order = attrgetter("_seq")
 
@@ -72,10 +69,12 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
         if inputs is None:
             raise AutogradError(_FREED.format(op=node.name))
         for x in inputs:
-            if isinstance(x, Tensor) and x._requires_grad and id(x) not in reached:
-                reached[id(x)] = x
-                if x._node is not None:  # a leaf has no inputs to visit
-                    stack.append(x)
+            if isinstance(x, Tensor) and x._requires_grad:
+                key = id(x)
+                if key not in reached:
+                    reached[key] = x
+                    if x._node is not None:  # a leaf has no inputs to visit
+                        stack.append(x)
     return sorted(reached.values(), key=_creation_order)
 
 
@@ -134,7 +133,8 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
                 f"backward: a gradient can be created implicitly only for a single-element "
                 f"tensor, but this one has shape {root.shape}; pass grad= of that shape"
             )
-        g = np.ones(root.shape, dtype=root.dtype)
+        g = np.empty(root.shape, dtype=root.dtype)
+        g.fill(1)  # what np.ones does, without its Python-level wrapper (0.5 µs)
     else:
         g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.dtype)
         if g.shape != root.shape:
@@ -173,19 +173,24 @@ def _accumulate(leaf: Tensor, g: Any, handed_out: set[int]) -> None:
 
 def _free(node: Op) -> None:
     """Drop a node's saved values and inputs, keeping the structure drawable."""
-    saved = node.__dict__
     parents = []
     shapes = []
-    for x in saved["inputs"]:
+    for x in node.inputs:
         if isinstance(x, Tensor):
             parents.append(x if x._node is None else x._node)
             shapes.append(x.data.shape)
-    # A new attribute dict with only the structure: no per-key deletes.
-    kept = {k: saved[k] for k in _STRUCTURE if k in saved}
-    kept["parents"] = tuple(parents)
-    kept["shapes"] = tuple(shapes)
-    kept["inputs"] = None
-    node.__dict__ = kept
+    # A new attribute dict with only the structure, written out (apply sets all
+    # four keys): no per-key deletes, and the old dict takes the inputs, arrays
+    # and whatever forward saved with it.
+    node.__dict__ = {
+        "attrs": node.attrs,
+        "needs_input_grad": node.needs_input_grad,
+        "scope": node.scope,
+        "seq": node.seq,
+        "parents": tuple(parents),
+        "shapes": tuple(shapes),
+        "inputs": None,
+    }
 
 
 # --------------------------------------------------------------------------- the walk
@@ -237,16 +242,19 @@ def _run(
                 if wanted is None:
                     _accumulate(tensor, g, handed_out)
                 continue
-            inputs = node.inputs
+            # First order, the formula gets the arrays apply() unwrapped; with
+            # create_graph, the Tensors themselves, so what it does is recorded.
+            inputs, arrays = node.inputs, node.arrays
             if create_graph:
                 input_grads = node.backward(g, tensor, *inputs)
             else:
-                arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
                 input_grads = node.backward(g, tensor.data, *arrays)
-            for x, gx, needed in zip(inputs, input_grads, node.needs_input_grad):
+            # Fit each input's gradient to the input and add it to what that input
+            # has collected so far. The usual case, an ndarray of the input's shape
+            # and dtype already, costs three comparisons and no call.
+            for x, data, gx, needed in zip(inputs, arrays, input_grads, node.needs_input_grad):
                 if not needed or gx is None:
                     continue
-                data = x.data
                 fits = type(gx) is np.ndarray and gx.shape == data.shape
                 if not fits or gx.dtype is not data.dtype:  # (_fit compares dtypes with ==)
                     gx = _fit(gx, data)

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from .errors import OpError, ShapeError
+from .errors import ShapeError
+from .ops.loss import check_class_targets
 from .tensor import Tensor
 
 __all__ = [
@@ -135,29 +136,6 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 
 
 # --------------------------------------------------------------------------- losses
-def _class_targets(fn: str, target: np.ndarray, scores_shape: tuple[int, ...]) -> np.ndarray:
-    """Check integer class indices ``(N,)`` against scores ``(N, C)``."""
-    n, c = scores_shape
-    if target.dtype.kind not in "iu":
-        raise OpError(
-            f"{fn}: class-index targets must be integers, got dtype {target.dtype} "
-            f"with shape {target.shape}"
-        )
-    if target.shape != (n,):
-        raise ShapeError(
-            f"{fn}: target of shape {target.shape} does not fit input of shape "
-            f"{scores_shape}; class indices must have shape ({n},)"
-        )
-    bad = np.flatnonzero((target < 0) | (target >= c))
-    if bad.size:
-        i = int(bad[0])
-        raise OpError(
-            f"{fn}: target[{i}] = {int(target[i])} is out of range for input of shape "
-            f"{scores_shape} (classes 0..{c - 1})"
-        )
-    return target
-
-
 def _check_scores(fn: str, x: Tensor) -> None:
     if x.ndim != 2:
         raise ShapeError(f"{fn}: input must have shape (N, C), got {x.shape}")
@@ -189,13 +167,14 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     >>> round(cross_entropy(np.zeros((1, 2)), np.array([[0.5, 0.5]])).item(), 4)
     0.6931
     """
-    _check_reduction("cross_entropy", reduction)
     logits = _tensor(logits)
-    _check_scores("cross_entropy", logits)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.ndim == 1:
-        _class_targets("cross_entropy", t, logits.shape)
+        # The fused op checks the logits, the targets and the reduction itself:
+        # validated once, there, not here and again in the op.
         return ops.softmax_cross_entropy(logits, target=t, reduction=reduction)
+    _check_reduction("cross_entropy", reduction)
+    _check_scores("cross_entropy", logits)
     if t.ndim == 2 and t.shape == logits.shape and t.dtype.kind in "biuf":
         probs = target if isinstance(target, Tensor) else t
         return _reduce(-(probs * ops.log_softmax(logits, axis=1)).sum(axis=1), reduction)
@@ -221,7 +200,7 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Tensor:
     log_probs = _tensor(log_probs)
     _check_scores("nll_loss", log_probs)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    _class_targets("nll_loss", t, log_probs.shape)
+    check_class_targets("nll_loss", t, log_probs.shape)
     picked = log_probs[np.arange(len(t)), t]
     return _reduce(-picked, reduction)
 

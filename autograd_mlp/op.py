@@ -44,6 +44,9 @@ class Op:
     ``inputs``
         the operands (Tensors, or constants already converted to arrays);
         ``None`` once a backward pass has freed the graph.
+    ``arrays``
+        the operands as ``forward`` got them (each Tensor's ``.data``), which a
+        first-order backward passes to the formula as they are.
     ``attrs``
         the keyword attributes (``axis``, ``shape``, ...), for display.
     ``needs_input_grad``
@@ -58,6 +61,7 @@ class Op:
 
     name: ClassVar[str] = "op"
     inputs: tuple[Any, ...] | None
+    arrays: list[Any]
     attrs: dict[str, Any]
     needs_input_grad: tuple[bool, ...]
     scope: str | None
@@ -221,6 +225,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
 
     if _enabled[0] and True in needs:
         node.inputs = tuple(_kept_inputs(inputs, arrays) if constants else inputs)
+        node.arrays = arrays  # already built: the walk need not unwrap the inputs again
         node.attrs = attrs
         node.needs_input_grad = tuple(needs)
         node.scope = _scope[-1] if _scope else None

@@ -87,9 +87,7 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         try:
-            if self.bias is None:
-                return ops.linear(x, self.weight)
-            return ops.linear(x, self.weight, self.bias)
+            return ops.linear(x, self.weight, self.bias)  # (bias None: no bias input)
         except ShapeError as exc:
             # The op's message has the shapes; add which layer it was.
             where = f"layer {self._name!r}" if self._name else "Linear"
@@ -298,4 +296,8 @@ or callable, optional
         return lambda w, rng: fn(w, rng=rng)
 
     def forward(self, x: Any) -> Tensor:
-        return self.layers(x)
+        # The Sequential's loop, run here: calling self.layers(x) would add a
+        # Module.__call__ per step, and each op records its own layer's name anyway.
+        for layer in self.layers._modules.values():
+            x = layer(x)
+        return x

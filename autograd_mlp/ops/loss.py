@@ -18,16 +18,35 @@ from .softmax import _log_softmax, softmax
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def check_class_targets(op: str, n_rows: int, n_classes: int, target: Any) -> np.ndarray:
-    """Validate integer class targets for ``n_rows`` rows of ``n_classes`` scores."""
+def check_class_targets(fn: str, target: Any, scores_shape: tuple[int, ...]) -> np.ndarray:
+    """Check integer class indices ``(N,)`` against scores ``(N, C)``; return them
+    as an ndarray.
+
+    The one place class targets are validated: the fused op calls it (so
+    ``F.cross_entropy`` does not check them again), and so does ``F.nll_loss``.
+    ``fn`` names the function in the messages.
+    """
     target = np.asarray(target)
-    if target.shape != (n_rows,):
-        raise ShapeError(f"{op}: target shape {target.shape} does not match input rows ({n_rows},)")
+    n, c = scores_shape
     if target.dtype.kind not in "iu":
-        raise OpError(f"{op}: class targets must be integers, got dtype {target.dtype}")
-    if n_rows and (target.min() < 0 or target.max() >= n_classes):
-        bad = target[(target < 0) | (target >= n_classes)][0]
-        raise OpError(f"{op}: target {bad} is out of range for {n_classes} classes")
+        raise OpError(
+            f"{fn}: class-index targets must be integers, got dtype {target.dtype} "
+            f"with shape {target.shape}"
+        )
+    if target.shape != (n,):
+        raise ShapeError(
+            f"{fn}: target of shape {target.shape} does not fit input of shape "
+            f"{scores_shape}; class indices must have shape ({n},)"
+        )
+    # Viewed as unsigned, a negative index becomes huge, so one max() checks
+    # both ends of the range (half the cost of min() and max()).
+    unsigned = target.view(f"u{target.itemsize}") if target.dtype.kind == "i" else target
+    if n and unsigned.max() >= c:
+        i = int(np.flatnonzero((target < 0) | (target >= c))[0])
+        raise OpError(
+            f"{fn}: target[{i}] = {int(target[i])} is out of range for input of shape "
+            f"{scores_shape} (classes 0..{c - 1})"
+        )
     return target
 
 
@@ -51,17 +70,18 @@ class SoftmaxCrossEntropy(Op):
     name = "softmax_cross_entropy"
 
     def forward(self, x, target, reduction="mean"):
+        # The checks of F.cross_entropy's class-index path live here, once.
         if x.ndim != 2:
-            raise ShapeError(f"cross_entropy: logits must be (N, C), got shape {x.shape}")
+            raise ShapeError(f"cross_entropy: input must have shape (N, C), got {x.shape}")
         if reduction not in REDUCTIONS:
             raise OpError(
                 f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}"
             )
-        self.target = check_class_targets("cross_entropy", x.shape[0], x.shape[1], target)
+        self.target = check_class_targets("cross_entropy", target, x.shape)
         self.reduction = reduction
         # One stable log-softmax pass; its exponentials, normalised, are the
         # softmax that backward needs, so first-order backward does no exp.
-        rows = np.arange(len(x))
+        self.rows = rows = np.arange(len(x))  # backward indexes the targets again
         shifted = x - x.max(axis=1, keepdims=True)
         probs = np.exp(shifted)
         total = probs.sum(axis=1, keepdims=True)
@@ -78,7 +98,7 @@ class SoftmaxCrossEntropy(Op):
 
     def backward(self, g, out, x):
         n = x.shape[0]
-        rows = np.arange(n)
+        rows = self.rows
         if self.reduction == "none":
             scale, row_scale = g.reshape(-1, 1), g
         else:

@@ -80,6 +80,8 @@ class Adam(Optimizer):
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
+        # Intermediates go into scratch space with out=, so a step allocates
+        # nothing; each line rounds exactly as PyTorch's single-tensor Adam.
         beta1, beta2 = group["betas"]
         if not state:
             state["step"] = 0
@@ -88,18 +90,29 @@ class Adam(Optimizer):
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        work = self._scratch(grad)
         if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+            decayed = self._scratch(grad, 1)  # p.grad itself is never written
+            np.multiply(param, group["weight_decay"], out=decayed)
+            decayed += grad  # g + weight_decay * p
+            grad = decayed
         # PyTorch moves m towards g with lerp, which switches formula at weight 0.5.
         weight = 1 - beta1
+        np.subtract(grad, m, out=work)
         if weight < 0.5:
-            m += weight * (grad - m)
+            work *= weight
+            m += work  # m + weight * (g - m)
         else:
-            np.subtract(grad, (grad - m) * beta1, out=m)
+            work *= beta1
+            np.subtract(grad, work, out=m)  # g - beta1 * (g - m)
         v *= beta2
-        v += (1 - beta2) * grad * grad
+        np.multiply(grad, 1 - beta2, out=work)
+        work *= grad
+        v += work  # v + ((1 - beta2) * g) * g, PyTorch's addcmul order
         step_size = group["lr"] / (1 - beta1**t)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=work)
         denom /= (1 - beta2**t) ** 0.5  # ** as PyTorch, not math.sqrt: same last bit
         denom += group["eps"]
-        param -= step_size * (m / denom)
+        np.divide(m, denom, out=work)
+        work *= step_size
+        param -= work  # p - step_size * (m / denom)

@@ -50,6 +50,9 @@ class Optimizer:
     def __init__(self, params: Iterable[Any], defaults: Mapping[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: dict[int, dict[str, Any]] = {}
+        # Work arrays shared by every parameter's update (see _scratch); not state.
+        self._scratch_space: dict[tuple[int, np.dtype], np.ndarray] = {}
+        self._scratch_views: dict[tuple[int, tuple[int, ...], np.dtype], np.ndarray] = {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -123,25 +126,52 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
+        states, update = self.state, self._update  # (looked up once, not per parameter)
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                grad = p.grad.data
-                if grad.shape != p.data.shape:
+                param, grad = p.data, grad.data
+                # backward() always fits gradients to their leaf; a .grad set by
+                # hand might not, and would otherwise broadcast silently.
+                if grad.shape != param.shape:
                     raise ValueError(
                         f"{self._name}.step: gradient of shape {grad.shape} does not fit "
-                        f"parameter of shape {p.data.shape}"
+                        f"parameter of shape {param.shape}"
                     )
-                state = self.state.get(id(p))
+                state = states.get(id(p))
                 if state is None:
-                    state = self.state[id(p)] = {}
-                self._update(p.data, grad, state, group)
+                    state = states[id(p)] = {}
+                update(param, grad, state, group)
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:  # pragma: no cover - abstract
+        """Update ``param`` in place from ``grad``. Must not write into ``grad``
+        (it is the parameter's ``.grad``)."""
         raise NotImplementedError
+
+    def _scratch(self, like: np.ndarray, slot: int = 0) -> np.ndarray:
+        """A work array of ``like``'s shape and dtype, so that an update rule can
+        write its intermediate results with ``out=`` and allocate nothing.
+
+        One buffer per ``slot`` (and dtype), as large as the largest parameter
+        seen, shared by all parameters: each update is done with it before the
+        next begins, so the memory is one parameter's worth, not a copy of every
+        parameter. Its contents are garbage on entry and are not kept. The view
+        for each shape is made once: slicing and reshaping on every call would
+        cost more than allocating a small temporary.
+        """
+        key = (slot, like.shape, like.dtype)
+        view = self._scratch_views.get(key)
+        if view is None:
+            buf = self._scratch_space.get((slot, like.dtype))
+            if buf is None or buf.size < like.size:
+                buf = self._scratch_space[slot, like.dtype] = np.empty(like.size, like.dtype)
+                self._scratch_views.clear()  # old views would keep the old buffer alive
+            view = self._scratch_views[key] = buf[: like.size].reshape(like.shape)
+        return view
 
     # ------------------------------------------------------------------ state
     def _params(self) -> list[Tensor]:
