@@ -286,6 +286,21 @@ Results = dict[str, dict[Any, dict[str, dict[str, float]]]]  # [setting][key][en
 
 
 # ============================================================================ sections
+def interleaved(engines, threads, settings, repeats, timed, settings_for=None):  # type: ignore[no-untyped-def]
+    """Call ``timed(engine, repeat)`` for every engine under every thread setting,
+    in an order that rotates each repeat, so slow drifts of the machine hit every
+    engine alike; returns the samples as ``[setting][engine] -> list``."""
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
+        s: {e.short: [] for e in engines} for s in settings
+    }
+    for r in range(repeats):
+        for s in rotate(list(settings if settings_for is None else settings_for(r)), r):
+            with threads(s):
+                for e in rotate(list(engines), r):
+                    samples[s][e.short].append(timed(e, r))
+    return samples
+
+
 def bench_steps(engines, threads, settings, data, batches, repeats, sample_s) -> Results:  # type: ignore[no-untyped-def]
     """Seconds per SGD step: [setting][batch][engine][clock], medians over repeats."""
     results: Results = {s: {} for s in settings}
@@ -300,15 +315,12 @@ def bench_steps(engines, threads, settings, data, batches, repeats, sample_s) ->
         ref, (xr, yr) = calls["numpy"]
         with threads(settings[0]):
             k = max(3, int(sample_s / per_call(lambda: ref.step(xr, yr), 10)[0]))  # noqa: B023
-        samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-            s: {e.short: [] for e in engines} for s in settings
-        }
-        for r in range(repeats):
-            for s in rotate(list(settings), r):
-                with threads(s):
-                    for e in rotate(list(engines), r):
-                        xe, ye = calls[e.short][1]
-                        samples[s][e.short].append(per_call(lambda: e.step(xe, ye), k))  # noqa: B023
+
+        def timed(e: Any, r: int) -> tuple[float, float]:
+            xe, ye = calls[e.short][1]  # noqa: B023
+            return per_call(lambda: e.step(xe, ye), k)  # noqa: B023
+
+        samples = interleaved(engines, threads, settings, repeats, timed)
         for s in settings:
             results[s][n] = {name: medians(v) for name, v in samples[s].items()}
     return results
@@ -319,22 +331,21 @@ def bench_epoch(engines, threads, settings, data, batch, repeats) -> Results:  #
     every engine trains on the same batches. Settings after the first: one epoch."""
     X, Y = data["train_x"][:EPOCH_ROWS], data["train_y"][:EPOCH_ROWS]
     rng = np.random.default_rng(1)
-    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-        s: {e.short: [] for e in engines} for s in settings
-    }
-    for r in range(repeats):
-        perm = rng.permutation(len(X))
-        for s in rotate(list(settings) if r == 0 else list(settings[:1]), r):
-            with threads(s):
-                for e in rotate(list(engines), r):
+    perms = [rng.permutation(len(X)) for _ in range(repeats)]
 
-                    def epoch(e: Any = e) -> None:
-                        for i in range(0, len(X), batch):
-                            idx = perm[i : i + batch]  # noqa: B023
-                            e.step(*e.prepare(X[idx], Y[idx]))
+    def timed(e: Any, r: int) -> tuple[float, float]:
+        def epoch() -> None:
+            for i in range(0, len(X), batch):
+                idx = perms[r][i : i + batch]
+                e.step(*e.prepare(X[idx], Y[idx]))
 
-                    gc.collect()
-                    samples[s][e.short].append(per_call(epoch, 1))
+        gc.collect()
+        return per_call(epoch, 1)
+
+    def first_repeat_all(r: int) -> Any:
+        return settings if r == 0 else settings[:1]
+
+    samples = interleaved(engines, threads, settings, repeats, timed, first_repeat_all)
     return {s: {"epoch": {k: medians(v) for k, v in d.items()}} for s, d in samples.items()}
 
 
@@ -346,19 +357,15 @@ def bench_inference(engines, threads, settings, data, repeats):  # type: ignore[
     for e in engines:
         pred = [e.predict(X[i : i + INFER_BATCH]) for i in range(0, len(X), INFER_BATCH)]
         accuracy[e.short] = float(np.mean(np.concatenate(pred) == Y))
-    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-        s: {e.short: [] for e in engines} for s in settings
-    }
-    for r in range(repeats):
-        for s in rotate(list(settings), r):
-            with threads(s):
-                for e in rotate(list(engines), r):
 
-                    def predict_all(e: Any = e) -> None:
-                        for i in range(0, len(X), INFER_BATCH):
-                            e.predict(X[i : i + INFER_BATCH])
+    def timed(e: Any, r: int) -> tuple[float, float]:
+        def predict_all() -> None:
+            for i in range(0, len(X), INFER_BATCH):
+                e.predict(X[i : i + INFER_BATCH])
 
-                    samples[s][e.short].append(per_call(predict_all, 1))
+        return per_call(predict_all, 1)
+
+    samples = interleaved(engines, threads, settings, repeats, timed)
     results = {s: {"test set": {k: medians(v) for k, v in d.items()}} for s, d in samples.items()}
     return results, accuracy
 
