@@ -18,6 +18,7 @@ from .tensor import Tensor, tensor  # isort: skip
 from .engine import grad
 from .errors import AutogradError, OpError, ShapeError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .op import Op, register_op
 from .ops import concatenate, stack
 
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AutogradError",
+    "Op",
     "OpError",
     "ShapeError",
     "Tensor",
@@ -39,6 +41,7 @@ __all__ = [
     "nn",
     "no_grad",
     "optim",
+    "register_op",
     "stack",
     "tensor",
 ]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -66,6 +67,34 @@ class Op:
     needs_input_grad: tuple[bool, ...]
     scope: str | None
     seq: int
+
+    #: What ``forward`` kept for ``backward`` beyond the inputs and the output
+    #: (masks, indices, shapes), set by :meth:`save`; freeing a node drops it.
+    saved: Any = None
+
+    def save(self, **values: Any) -> None:
+        """Keep ``values`` for the backward pass, as ``self.saved.<name>``.
+
+        Examples
+        --------
+        >>> op = Op()
+        >>> op.save(mask=[True, False])
+        >>> op.saved.mask
+        [True, False]
+        """
+        self.saved = SimpleNamespace(**values)
+
+    @classmethod
+    def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
+        """Run this op on ``inputs`` (Tensors, arrays or numbers) and record it.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.ops.Mul.apply(ag.tensor([1.0, 2.0]), 3.0).numpy().tolist()
+        [3.0, 6.0]
+        """
+        return apply(cls, inputs, attrs)
 
     def forward(self, *arrays: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -156,6 +185,56 @@ def register(
         return cls
 
     return decorate
+
+
+def register_op(
+    signature: str,
+    reference: Callable[..., np.ndarray] | None = None,
+    domain: str = "real",
+    kinks: Sequence[float] = (),
+    smooth: bool = True,
+    ties: bool = False,
+) -> Callable[[type[Op]], type[Op]]:
+    """Class decorator adding a user's op to the registry the test tools read.
+
+    Parameters
+    ----------
+    signature : str
+        The kind of inputs the op takes (``"unary"``, ``"binary"``, ``"reduce"``...);
+        :mod:`autograd_mlp.testing.strategies` draws inputs for each kind.
+    reference : callable, optional
+        A numpy function computing the same value, for property tests.
+    domain : str
+        Where the op is defined: ``"real"``, ``"positive"`` or ``"nonzero"``.
+    kinks : sequence of float
+        Points where the op is not differentiable; tests keep inputs away from them.
+    smooth : bool
+        Twice differentiable on its domain away from kinks (checked to second order).
+    ties : bool
+        Not differentiable where values tie (max, min): tests draw distinct values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> @ag.register_op("unary", reference=lambda x: 2 * x)
+    ... class Double(ag.Op):
+    ...     '''Twice ``x``.
+    ...
+    ...     Derivative: 2
+    ...     '''
+    ...     name = "doctest_double"
+    ...     def forward(self, x):
+    ...         return 2 * x
+    ...     def backward(self, g, out, x):
+    ...         return (2 * g,)
+    >>> Double.apply(ag.tensor([1.0, 2.0])).numpy().tolist()
+    [2.0, 4.0]
+    >>> _ = ag.op.REGISTRY.pop("doctest_double")
+    """
+    return register(
+        signature, reference, domain=domain, kinks=tuple(kinks), smooth=smooth, ties=ties
+    )
 
 
 # --------------------------------------------------------------------------- applying

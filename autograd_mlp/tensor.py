@@ -59,7 +59,16 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_node", "_seq", "name", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "_requires_grad",
+        "_node",
+        "_seq",
+        "_version",
+        "name",
+        "__weakref__",
+    )
 
     # Tells numpy to leave ``ndarray <op> Tensor`` to the Tensor's reflected
     # operator, so mixed expressions build graphs instead of object arrays.
@@ -73,6 +82,7 @@ class Tensor:
         this tensor; ``+=`` across backward calls until set back to ``None``."""
         self._node: Op | None = None
         self._seq = next(_seq)
+        self._version = 0
         self.name: str | None = None
         self._requires_grad = False
         self.requires_grad = requires_grad
@@ -86,6 +96,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t._node = node
         t._seq = next(_seq)
+        t._version = 0
         t.name = None
         return t
 
