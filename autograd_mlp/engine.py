@@ -380,9 +380,10 @@ def _node_step(node: Op, g: Any, grads: dict[int, Any], create_graph: bool) -> N
         raw = node.backward(g, out_t, *inputs)
     else:
         raw = node.backward(g, out, *arrays)
-    if not isinstance(raw, (tuple, list)) or len(raw) != len(node.parents):
+    n = len(node.parents)
+    if not isinstance(raw, (tuple, list)) or len(raw) < n or any(r is not None for r in raw[n:]):
         raise AutogradError(
-            f"backward of op '{node.name}' must return a tuple of {len(node.parents)} "
+            f"backward of op '{node.name}' must return a tuple of {n} "
             f"gradients (one per input, None for no gradient), got {raw!r:.80}"
         )
     input_grads = []
