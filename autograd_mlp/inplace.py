@@ -118,7 +118,10 @@ def apply_inplace(op_cls: type[Op], target: Tensor, others: tuple[Any, ...], **a
     _bump(target)
     node = result._node
     assert node is not None
-    node.out = target._data
+    # A backward that reads the output keeps the op's own result array, which
+    # later in-place ops on ``target`` do not touch; otherwise share target's.
+    if not op_cls.uses_output:
+        node.out = target._data
     node.out_version = target._version
     previous = target._node
     if previous is not None and previous._retain is not None:
@@ -132,7 +135,7 @@ def _bump(target: Tensor) -> None:
     """One more version; the node that made the old value learns it is gone."""
     target._version += 1
     node = target._node
-    if node is not None:
+    if node is not None and node.out is target._data:
         node.overwritten = (target._version, target._describe())
 
 
