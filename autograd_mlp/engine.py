@@ -510,16 +510,15 @@ def backward(
     _run(roots, grad_roots, retain_graph, create_graph, capture=None)
 
 
-def _grad_outputs(grad_outputs: Any, n: int, single: bool) -> list[Any]:
-    """One seed per output, or a clear error when the numbers differ."""
+def _grad_outputs(grad_outputs: Any, n: int) -> list[Any]:
+    """One seed per output, or a clear error when the numbers differ. A list of
+    Tensors/arrays/None is one seed per output; anything else is one array_like."""
     if grad_outputs is None:
         return [None] * n
-    one = isinstance(grad_outputs, (Tensor, np.ndarray)) or not isinstance(
-        grad_outputs, (list, tuple)
+    seeds = isinstance(grad_outputs, (list, tuple)) and all(
+        g is None or isinstance(g, (Tensor, np.ndarray)) for g in grad_outputs
     )
-    if single and (one or not (len(grad_outputs) == 1 and _is_seed(grad_outputs[0]))):
-        grad_outputs = [grad_outputs]
-    elif one:
+    if not seeds:
         grad_outputs = [grad_outputs]
     if len(grad_outputs) != n:
         raise AutogradError(
@@ -527,10 +526,6 @@ def _grad_outputs(grad_outputs: Any, n: int, single: bool) -> list[Any]:
             "gradient per output (None for a single-element output)"
         )
     return list(grad_outputs)
-
-
-def _is_seed(value: Any) -> bool:
-    return value is None or isinstance(value, (Tensor, np.ndarray))
 
 
 def grad(
@@ -576,10 +571,9 @@ def grad(
     >>> dy.item(), ag.grad(dy, x)[0].item()   # 3x^2 and 6x
     (27.0, 18.0)
     """
-    single = isinstance(outputs, Tensor)
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    seeds = _grad_outputs(grad_outputs, len(outputs), single)
+    seeds = _grad_outputs(grad_outputs, len(outputs))
     for i, x in enumerate(inputs):
         if not isinstance(x, Tensor) or not x.requires_grad:
             raise AutogradError(f"grad: input {i} does not require grad")
