@@ -284,3 +284,12 @@ def test_observe_is_per_thread() -> None:
         t.start()
         t.join(30)
     assert steps == []
+
+
+def test_create_graph_seed_tensor_is_not_kept_as_grad() -> None:
+    x = leaf([1.0, 2.0])
+    seed = ag.tensor([1.0, 1.0], dtype=np.float64)
+    ReturnsG.apply(x).backward(seed, create_graph=True)
+    (x * 1).sum().backward()  # accumulates into x.grad in place
+    np.testing.assert_array_equal(seed.data, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
