@@ -14,7 +14,7 @@
    dimensions, broadcast up, cast to the input's dtype — then add it to what
    that input has collected. Op authors never write any of this.
 4. **Free** each node's saved values once its backward has run, unless
-   ``retain_graph``: ``node.inputs = node.out = node.saved = None``. The
+   ``retain_graph``: ``node.inputs = node.arrays = node.out = node.saved = None``. The
    ``parents`` stay, so a graph can still be drawn, and walking it again raises
    a clear error.
 
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +51,7 @@ _FREED = (
 )
 
 #: What the walk visits: an op's node, or a leaf Tensor that requires grad.
-Node = Union[Op, Tensor]
+Node = Op | Tensor
 
 # Tensors are numbered as they are created, each op's output after its inputs.
 _creation_order = attrgetter("_seq")
@@ -154,7 +154,7 @@ def observe(callback: Callable[[WalkStep], None]) -> Iterator[None]:
     >>> [(s.node.name if s.node else "leaf", float(s.grad)) for s in steps]
     [('mul', 1.0), ('leaf', 4.0)]
     """
-    observers = _local.observers
+    observers = _local.state.observers
     observers.append(callback)
     try:
         yield
@@ -168,7 +168,7 @@ def _notify(node: Node, g: Any, input_grads: tuple[Any, ...]) -> None:
     else:
         out = node._retain() if node._retain is not None else None
         step = WalkStep(out or Tensor._make(node.out, True, node), node, g, input_grads)
-    for callback in list(_local.observers):
+    for callback in list(_local.state.observers):
         callback(step)
 
 
@@ -241,35 +241,29 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
     return Tensor._make(g) if create_graph else g
 
 
-def _refcount(g: Any) -> int:
+def _references_of_a_local() -> int:
+    """What ``sys.getrefcount`` says of an array only one local variable holds
+    (the interpreter's own count differs between Python versions)."""
+    g = np.zeros(1)
     return sys.getrefcount(g)
 
 
-def _references_of_a_local() -> int:
-    # The count _accumulate sees for an array only the walk's local refers to:
-    # the same call shape (a local passed to a function that asks), so it holds
-    # on every Python version whatever the interpreter counts itself.
-    g = np.zeros(1)
-    return _refcount(g)
+_ONLY_A_LOCAL = _references_of_a_local()
 
 
-_ONLY_THE_WALK = _references_of_a_local()
+def _accumulate(leaf: Tensor, g: Any, unshared: bool) -> None:
+    """``leaf.grad += g``: in place for plain gradients, as an op for graphs.
 
-
-def _accumulate(leaf: Tensor, g: Any) -> None:
-    """``leaf.grad += g``: in place for plain gradients, as an op for graphs."""
+    ``unshared`` says that nothing but the walk refers to ``g``; only then may
+    the leaf keep ``g`` itself as its ``.grad`` buffer, to add into later.
+    """
     if isinstance(g, Tensor):  # create_graph: keep the gradient's own graph
         if leaf.grad is not None:
             leaf.grad = leaf.grad + g
         else:
             leaf.grad = g if g._node is not None else Tensor._make(g._data.copy())
     elif leaf.grad is None:
-        owned = (
-            _refcount(g) <= _ONLY_THE_WALK
-            and type(g) is np.ndarray
-            and g.base is None
-            and g.flags.writeable
-        )
+        owned = unshared and type(g) is np.ndarray and g.base is None and g.flags.writeable
         leaf.grad = Tensor._make(g if owned else np.array(g, dtype=leaf.dtype))
     elif leaf.grad._node is None and leaf.grad.shape == leaf.shape:
         leaf.grad._data += g
@@ -337,18 +331,18 @@ def _stale(array: np.ndarray, node: Op, what: str, now: int, then: int) -> _Stal
 
 
 def _saved_values(node: Op) -> tuple[Any, list[Any]]:
-    """The output and input arrays a first-order backward gets, stale ones marked."""
-    inputs = node.inputs
-    assert inputs is not None
-    arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    """The output and input arrays a first-order backward gets, with those
+    modified in place since the node was recorded marked stale."""
+    out, arrays = node.out, node.arrays
+    assert out is not None and arrays is not None and node.inputs is not None
     versions = node.versions
     if versions is not None:
-        for i, x in enumerate(inputs):
-            if isinstance(x, Tensor) and x._version != versions[i]:
+        for i, (x, then) in enumerate(zip(node.inputs, versions)):
+            if then is not None and x._version != then:
+                if arrays is node.arrays:
+                    arrays = list(arrays)
                 what = f"its input {i} ({x._describe()})"
-                arrays[i] = _stale(x._data, node, what, x._version, versions[i])
-    out = node.out
-    assert out is not None
+                arrays[i] = _stale(x._data, node, what, x._version, then)
     if node.overwritten is not None and node.uses_output:
         now, who = node.overwritten
         out = _stale(out, node, f"its output ({who})", now, node.out_version)
@@ -371,62 +365,70 @@ def _graph_values(node: Op, out: Any, arrays: list[Any]) -> tuple[Tensor, list[A
 
 
 # --------------------------------------------------------------------------- the walk
-def _node_step(node: Op, g: Any, grads: dict[int, Any], create_graph: bool) -> None:
+def _node_step(
+    node: Op, g: Any, grads: dict[int, Any], create_graph: bool, watching: bool
+) -> None:
     """Run ``node``'s backward on its complete gradient ``g`` and send each input
     its share, fitted to the input, added to what that input collected so far."""
-    out, arrays = _saved_values(node)
+    out, arrays = node.out, node.arrays
+    if node.versions is not None or node.overwritten is not None:
+        out, arrays = _saved_values(node)
     if create_graph:
         out_t, inputs = _graph_values(node, out, arrays)
         raw = node.backward(g, out_t, *inputs)
     else:
         raw = node.backward(g, out, *arrays)
-    n = len(node.parents)
-    if not isinstance(raw, (tuple, list)) or len(raw) < n or any(r is not None for r in raw[n:]):
-        raise AutogradError(
-            f"backward of op '{node.name}' must return a tuple of {n} "
-            f"gradients (one per input, None for no gradient), got {raw!r:.80}"
-        )
-    input_grads = []
-    for gx, needed, data in zip(raw, node.needs_input_grad, arrays):
+    if type(raw) is not tuple or len(raw) != len(node.parents):
+        raw = _one_per_input(node, raw)
+    sent: list[Any] | None = [] if watching else None
+    for parent, gx, needed, data in zip(node.parents, raw, node.needs_input_grad, arrays):
         if not needed or gx is None:
-            input_grads.append(None)
+            if sent is not None:
+                sent.append(None)
             continue
         # The usual case, an ndarray of the input's shape and dtype already,
         # costs three comparisons and no call.
         if type(gx) is not np.ndarray or gx.shape != data.shape or gx.dtype is not data.dtype:
             gx = _fit(gx, data)
-        input_grads.append(gx)
-    if _local.observers:
-        _notify(node, g, tuple(input_grads))
-    for parent, gx in zip(node.parents, input_grads):
-        if gx is not None:
-            key = id(parent)
-            prev = grads.get(key)
-            grads[key] = gx if prev is None else prev + gx
+        if sent is not None:
+            sent.append(gx)
+        key = id(parent)
+        prev = grads.get(key)
+        grads[key] = gx if prev is None else prev + gx
+    if sent is not None:
+        _notify(node, g, tuple(sent))
+
+
+def _one_per_input(node: Op, raw: Any) -> tuple[Any, ...]:
+    """``raw`` as a tuple of one gradient per input, or a clear error."""
+    n = len(node.parents)
+    if isinstance(raw, (tuple, list)) and len(raw) >= n and all(r is None for r in raw[n:]):
+        return tuple(raw[:n])
+    raise AutogradError(
+        f"backward of op '{node.name}' must return a tuple of {n} gradients "
+        f"(one per input, None for no gradient), got {raw!r:.80}"
+    )
 
 
 def _free(node: Op) -> None:
     """Drop what a node saved; ``parents`` and ``shapes`` stay, for drawing."""
-    node.inputs = node.out = node.saved = None
+    node.inputs = node.arrays = node.out = node.saved = None
 
 
-@contextmanager
-def _walking(create_graph: bool) -> Iterator[None]:
-    """This thread records only a ``create_graph`` walk; the cyclic collector
-    pauses. Graphs hold no reference cycles, so reference counting frees all the
-    walk drops; left on, the collector would rescan the whole live graph again
-    and again as the walk allocates (a third of a 100,000-op backward)."""
-    state = _local
-    previous = state.grad_enabled
-    state.grad_enabled = create_graph
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        state.grad_enabled = previous
-        if collecting:
-            gc.enable()
+def _seed_all(
+    roots: Sequence[Tensor], grad_roots: Sequence[Any], create_graph: bool
+) -> tuple[list[Node], dict[int, Any]]:
+    """Where the walk starts (each root's node, or the root itself for a leaf)
+    and the gradient each start gets, summed when a root is given twice."""
+    starts: list[Node] = []
+    grads: dict[int, Any] = {}
+    for root, g in zip(roots, grad_roots):
+        g = _seed(root, g, create_graph)
+        start = root._node or root
+        starts.append(start)
+        prev = grads.get(id(start))
+        grads[id(start)] = g if prev is None else prev + g
+    return starts, grads
 
 
 def _run(
@@ -443,48 +445,53 @@ def _run(
     by ``id`` of their node (``grad_fn``, or the tensor for a leaf), and
     ``.grad`` is untouched.
     """
-    if retain_graph is None:
-        retain_graph = create_graph
-    grads: dict[int, Any] = {}
-    starts = []
-    for root, g in zip(roots, grad_roots):
-        g = _seed(root, g, create_graph)
-        start = root._node or root
-        starts.append(start)
-        prev = grads.get(id(start))
-        grads[id(start)] = g if prev is None else prev + g
+    free = not (create_graph if retain_graph is None else retain_graph)
+    starts, grads = _seed_all(roots, grad_roots, create_graph)
     order = _walk_order(starts)
     wanted = None if capture is None else {id(t._node or t) for t in capture}
     captured: dict[int, Any] = {}
-    with _walking(create_graph):
+    state = _local.state
+    watching = bool(state.observers)  # observe() blocks of this thread
+    # This thread records only a create_graph walk. The cyclic collector pauses:
+    # graphs hold no reference cycles, so reference counting frees all the walk
+    # drops; left on, the collector would rescan the whole live graph again and
+    # again as the walk allocates (a third of a 100,000-op backward).
+    previous_mode, state.grad_enabled = state.grad_enabled, create_graph
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         while order:
             # Popping (not iterating) drops the walk's reference to each node
             # once done, so activations are freed during the walk, not after it.
             node = order.pop()
-            key = id(node)
-            g = grads.pop(key, None)
+            g = grads.pop(id(node), None)
             if g is None:
                 continue
             if node._hooks:
                 g = _run_hooks(node._hooks, g, _shape(node), _who(node))
-            if wanted is not None and key in wanted:
-                captured[key] = g
-            if isinstance(node, Tensor):
-                if _local.observers:
-                    _notify(node, g, ())
-                if wanted is None:
-                    _accumulate(node, g)
+            if wanted is not None and id(node) in wanted:
+                captured[id(node)] = g
+            if isinstance(node, Op):
+                if node._retain is not None:
+                    _retain(node, g)
+                _node_step(node, g, grads, create_graph, watching)
+                if free:
+                    _free(node)
                 continue
-            if node._retain is not None:
-                _retain(node, g)
-            _node_step(node, g, grads, create_graph)
-            if not retain_graph:
-                _free(node)
+            if watching:
+                _notify(node, g, ())
+            if wanted is None:
+                unshared = sys.getrefcount(g) <= _ONLY_A_LOCAL  # before g is passed on
+                _accumulate(node, g, unshared)
+    finally:
+        state.grad_enabled = previous_mode
+        if collecting:
+            gc.enable()
     return captured
 
 
 def _shape(node: Node) -> tuple[int, ...]:
-    return node.shape if isinstance(node, Tensor) else node.out.shape  # type: ignore[union-attr]
+    return node.shape if isinstance(node, Tensor) else node.out_shape
 
 
 def _who(node: Node) -> str:

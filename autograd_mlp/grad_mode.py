@@ -21,20 +21,28 @@ from typing import Any, TypeVar
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-class _ThreadState(threading.local):
-    """What the engine keeps per thread. Class attributes are each new thread's
-    defaults; ``__init__`` runs once in every thread that touches the state."""
+class _State:
+    """What the engine keeps per thread (grad mode, module scope, observers)."""
 
-    grad_enabled: bool = True
+    __slots__ = ("grad_enabled", "saved_modes", "scope", "observers")
 
     def __init__(self) -> None:
+        self.grad_enabled = True
         self.saved_modes: list[bool] = []  # modes replaced by the managers entered
         self.scope: list[str] = []  # names of the nn.Modules running (Module.__call__)
         self.observers: list[Callable[[Any], None]] = []  # engine.observe callbacks
 
 
-#: The running thread's state. ``apply`` reads ``_local.grad_enabled`` once per op.
-_local = _ThreadState()
+class _PerThread(threading.local):
+    # __init__ runs once in every thread that touches ``_local``. The state is
+    # one plain object, so the hot path pays for a single thread-local lookup
+    # (``_local.state``) and then reads ordinary slots.
+    def __init__(self) -> None:
+        self.state = _State()
+
+
+#: ``_local.state`` is the running thread's :class:`_State`.
+_local = _PerThread()
 
 
 def is_grad_enabled() -> bool:
@@ -47,7 +55,7 @@ def is_grad_enabled() -> bool:
     ...     ag.is_grad_enabled()
     False
     """
-    return _local.grad_enabled
+    return _local.state.grad_enabled
 
 
 class _GradMode(contextlib.ContextDecorator):
@@ -57,12 +65,12 @@ class _GradMode(contextlib.ContextDecorator):
         self._mode = bool(mode)
 
     def __enter__(self) -> None:
-        state = _local
+        state = _local.state
         state.saved_modes.append(state.grad_enabled)
         state.grad_enabled = self._mode
 
     def __exit__(self, *exc: object) -> None:
-        state = _local
+        state = _local.state
         state.grad_enabled = state.saved_modes.pop()
 
 
@@ -115,17 +123,17 @@ class set_grad_enabled(_GradMode):  # noqa: N801
 
     def __init__(self, flag: bool) -> None:
         super().__init__(flag)
-        self._previous = _local.grad_enabled
-        _local.grad_enabled = self._mode
+        self._previous = _local.state.grad_enabled
+        _local.state.grad_enabled = self._mode
 
     def __enter__(self) -> None:
         # The mode was set by the call; what to restore is the mode before it.
-        _local.saved_modes.append(self._previous)
+        _local.state.saved_modes.append(self._previous)
 
     def __call__(self, func: _F) -> _F:
         # As a decorator, the call above must not change the mode of the code
         # defining the function; each call of ``func`` sets it afresh.
-        _local.grad_enabled = self._previous
+        _local.state.grad_enabled = self._previous
         return super().__call__(func)
 
     def _recreate_cm(self) -> _GradMode:

@@ -64,7 +64,7 @@ class SetItem(Op):
 
 
 def _involves_graph(inputs: tuple[Any, ...]) -> bool:
-    return _local.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+    return _local.state.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
 
 
 def _write(target: Tensor, value: np.ndarray, what: str) -> None:

@@ -45,19 +45,25 @@ class Op:
     ``inputs``
         the operands (Tensors, or constants already converted to arrays);
         ``None`` once a backward pass has freed the graph.
-    ``out``
-        the output array (the output tensor's ``.data``); ``None`` once freed.
+    ``arrays``
+        the operands as ``forward`` got them (each Tensor's ``.data``), which a
+        first-order backward gets as they are; ``None`` once freed.
+    ``out``, ``out_shape``
+        the output array (the output tensor's ``.data``), ``None`` once freed;
+        its shape, kept.
     ``parents``
         one entry per input, kept after freeing: the :class:`Op` that produced a
         non-leaf input, the input itself for a leaf Tensor, ``None`` for a
         constant. Gradients flow along these edges, recorded once, here: an
         in-place op later gives a tensor a new ``grad_fn``, but the nodes that
         used it before still lead to the op that made its old value.
-    ``shapes``
-        the inputs' shapes, one per input, kept after freeing (for drawings).
+    ``shapes`` (a property)
+        the tensor inputs' shapes, one per input (``()`` for a constant once
+        freed), read from ``parents``: the structure that stays drawable.
     ``versions``
-        the inputs' ``_version`` when recorded (``None`` if ``uses_inputs`` is
-        False): backward refuses to read an input modified in place since.
+        the inputs' ``_version`` when recorded (``None`` for a constant; the
+        whole attribute ``None`` if ``uses_inputs`` is False): backward refuses
+        to read an input modified in place since.
     ``attrs``
         the keyword attributes (``axis``, ``shape``, ...), for display.
     ``needs_input_grad``
@@ -68,6 +74,23 @@ class Op:
         creation order, equal to the output tensor's, for stable drawings.
     """
 
+    # Slots, as recording sets them on every node (the hot path); subclasses
+    # still get a __dict__ for whatever else they keep.
+    __slots__ = (
+        "inputs",
+        "arrays",
+        "out",
+        "out_shape",
+        "parents",
+        "versions",
+        "attrs",
+        "needs_input_grad",
+        "scope",
+        "seq",
+        "__dict__",
+        "__weakref__",
+    )
+
     name: ClassVar[str] = "op"
     #: Whether ``backward`` reads the values of the inputs / the output; an op
     #: that does not (add, neg, sum, reshape) skips recording their versions.
@@ -75,15 +98,16 @@ class Op:
     uses_output: ClassVar[bool] = True
 
     inputs: tuple[Any, ...] | None
+    arrays: list[Any] | None
     out: np.ndarray | None
     parents: tuple[Any, ...]
-    shapes: tuple[tuple[int, ...], ...]
-    versions: tuple[int, ...] | None
     attrs: dict[str, Any]
     needs_input_grad: tuple[bool, ...]
     scope: str | None
     seq: int
 
+    out_shape: tuple[int, ...]
+    versions: tuple[int | None, ...] | None
     #: What ``forward`` kept for ``backward`` beyond the inputs and the output
     #: (masks, indices, shapes), set by :meth:`save`; freeing a node drops it.
     saved: Any = None
@@ -125,6 +149,19 @@ class Op:
 
     def backward(self, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:  # pragma: no cover
         raise NotImplementedError
+
+    @property
+    def shapes(self) -> tuple[tuple[int, ...], ...]:
+        """The inputs' shapes, from ``parents`` (kept when the graph is freed)."""
+        shapes = []
+        for i, parent in enumerate(self.parents):
+            if isinstance(parent, Op):
+                shapes.append(parent.out_shape)
+            elif parent is not None:
+                shapes.append(parent.shape)
+            else:
+                shapes.append(np.shape(self.arrays[i]) if self.arrays is not None else ())
+        return tuple(shapes)
 
     @property
     def freed(self) -> bool:
@@ -265,12 +302,12 @@ def register_op(
 def push_scope(name: str) -> None:
     """Mark ``name`` (an ``nn.Module``) as running in this thread; ops recorded
     until :func:`pop_scope` carry it as their ``scope``, for drawings."""
-    _local.scope.append(name)
+    _local.state.scope.append(name)
 
 
 def pop_scope() -> None:
     """End the innermost :func:`push_scope` of this thread."""
-    _local.scope.pop()
+    _local.state.scope.pop()
 
 
 class _ScopeOfThisThread:
@@ -281,18 +318,18 @@ class _ScopeOfThisThread:
     """
 
     def append(self, name: str) -> None:
-        _local.scope.append(name)
+        _local.state.scope.append(name)
 
     def pop(self) -> str:
-        return _local.scope.pop()
+        return _local.state.scope.pop()
 
     def __eq__(self, other: object) -> bool:
-        return _local.scope == other
+        return _local.state.scope == other
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return repr(_local.scope)
+        return repr(_local.state.scope)
 
 
 _scope = _ScopeOfThisThread()
@@ -333,16 +370,24 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     """
     # Unwrap Tensors; any other operand is a constant, converted once, here
     # (Python numbers need no conversion, so they take the fast path too).
+    # What a recorded node keeps is collected on the way: the graph's edges
+    # (see Op.parents) and the versions of the tensors it may read later.
     arrays = []
     needs = []
+    parents = []
+    versions = []
     constants = False
     for x in inputs:
         if isinstance(x, Tensor):
             arrays.append(x._data)
             needs.append(x._requires_grad)
+            parents.append(x._node or x)
+            versions.append(x._version)
         else:
             arrays.append(x)
             needs.append(False)
+            parents.append(None)
+            versions.append(None)
             if not isinstance(x, (int, float)):
                 constants = True
     if constants:
@@ -359,38 +404,21 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
         # numpy ufuncs turn 0-d results into numpy scalars; .data is an ndarray.
         out = np.asarray(out)
 
-    if _local.grad_enabled and True in needs:
-        kept = _kept_inputs(inputs, arrays) if constants else inputs
-        return _record(node, kept, needs, attrs, out)
-    return Tensor._make(out)
-
-
-def _record(
-    node: Op, inputs: Sequence[Any], needs: list[bool], attrs: dict[str, Any], out: np.ndarray
-) -> Tensor:
-    """Make ``node`` the graph node of a new output tensor holding ``out``."""
-    parents: list[Any] = []
-    shapes = []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            parents.append(x._node or x)
-            shapes.append(x._data.shape)
-        else:
-            parents.append(None)
-            shapes.append(np.shape(x))
-    node.inputs = tuple(inputs)
+    state = _local.state
+    if not (state.grad_enabled and True in needs):
+        return Tensor._make(out)
+    # Record the node: what its backward needs, and the graph's edges, once.
+    if constants:
+        inputs = tuple(_kept_inputs(inputs, arrays))
+    node.inputs = inputs
+    node.arrays = arrays
     node.out = out
+    node.out_shape = out.shape
     node.parents = tuple(parents)
-    node.shapes = tuple(shapes)
-    node.versions = (
-        tuple([x._version if isinstance(x, Tensor) else 0 for x in inputs])
-        if node.uses_inputs
-        else None
-    )
+    node.versions = tuple(versions) if node.uses_inputs else None
     node.attrs = attrs
     node.needs_input_grad = tuple(needs)
-    scope = _local.scope
-    node.scope = scope[-1] if scope else None
+    node.scope = state.scope[-1] if state.scope else None
     result = Tensor._make(out, True, node)
     node.seq = result._seq
     return result

@@ -10,8 +10,7 @@ import pytest
 from conftest import optional
 
 import autograd_mlp as ag
-from autograd_mlp import AutogradError, OpError
-from autograd_mlp import engine
+from autograd_mlp import AutogradError, OpError, engine
 
 X = np.array([0.5, -1.5, 2.0])
 
@@ -293,3 +292,22 @@ def test_create_graph_seed_tensor_is_not_kept_as_grad() -> None:
     (x * 1).sum().backward()  # accumulates into x.grad in place
     np.testing.assert_array_equal(seed.data, [1.0, 1.0])
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+
+
+def test_a_gradient_nothing_else_holds_becomes_grad_without_a_copy() -> None:
+    made = []
+
+    class Twice(ag.Op):
+        name = "test_twice"
+
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, g, out, x):
+            r = g * 2
+            made.append(id(r))  # the id only: a reference would make it shared
+            return (r,)
+
+    x = leaf([1.0, 2.0])
+    Twice.apply(x).backward(np.ones(2))
+    assert id(x.grad.data) == made[0]
