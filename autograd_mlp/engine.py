@@ -167,6 +167,7 @@ def _notify(node: Node, g: Any, input_grads: tuple[Any, ...]) -> None:
         step = WalkStep(node, None, g, ())
     else:
         out = node._retain() if node._retain is not None else None
+        assert node.out is not None
         step = WalkStep(out or Tensor._make(node.out, True, node), node, g, input_grads)
     for callback in list(_local.state.observers):
         callback(step)
@@ -371,6 +372,7 @@ def _node_step(
     """Run ``node``'s backward on its complete gradient ``g`` and send each input
     its share, fitted to the input, added to what that input collected so far."""
     out, arrays = node.out, node.arrays
+    assert arrays is not None, "walked after being freed"
     if node.versions is not None or node.overwritten is not None:
         out, arrays = _saved_values(node)
     if create_graph:

@@ -136,5 +136,5 @@ class set_grad_enabled(_GradMode):  # noqa: N801
         _local.state.grad_enabled = self._previous
         return super().__call__(func)
 
-    def _recreate_cm(self) -> _GradMode:
+    def _recreate_cm(self) -> _GradMode:  # type: ignore[override]
         return _GradMode(self._mode)

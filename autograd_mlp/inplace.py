@@ -64,7 +64,9 @@ class SetItem(Op):
 
 
 def _involves_graph(inputs: tuple[Any, ...]) -> bool:
-    return _local.state.grad_enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
+    if not _local.state.grad_enabled:
+        return False
+    return any(isinstance(x, Tensor) and x._requires_grad for x in inputs)
 
 
 def _write(target: Tensor, value: np.ndarray, what: str) -> None:
@@ -80,7 +82,9 @@ def _write(target: Tensor, value: np.ndarray, what: str) -> None:
         raise op_error_like(exc, f"{what}: cannot write into {target._describe()}: {exc}") from None
 
 
-def apply_inplace(op_cls: type[Op], target: Tensor, others: tuple[Any, ...], **attrs: Any) -> Tensor:
+def apply_inplace(
+    op_cls: type[Op], target: Tensor, others: tuple[Any, ...], **attrs: Any
+) -> Tensor:
     """Apply ``op_cls`` to ``(target, *others)`` and store the result in ``target``.
 
     Examples

@@ -114,7 +114,7 @@ class Op:
     #: Version of the output tensor when this node made it, and the version it
     #: was modified to by a later in-place op (``None`` while untouched).
     out_version: int = 0
-    overwritten: int | None = None
+    overwritten: tuple[int, str] | None = None
     #: Hooks on the gradient of this node's output (``Tensor.register_hook``) and
     #: the tensor that asked for ``retain_grad()`` (a weak reference).
     _hooks: list[Callable[[Any], Any]] | None = None
@@ -372,10 +372,10 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     # (Python numbers need no conversion, so they take the fast path too).
     # What a recorded node keeps is collected on the way: the graph's edges
     # (see Op.parents) and the versions of the tensors it may read later.
-    arrays = []
-    needs = []
-    parents = []
-    versions = []
+    arrays: list[Any] = []
+    needs: list[bool] = []
+    parents: list[Op | Tensor | None] = []
+    versions: list[int | None] = []
     constants = False
     for x in inputs:
         if isinstance(x, Tensor):

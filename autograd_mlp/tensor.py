@@ -346,7 +346,7 @@ class Tensor:
         return _inplace.setitem(self, Ellipsis, value)
 
     def zero_(self) -> Tensor:
-        """Set every element to zero (``opt.zero_grad``-style ``t.grad.zero_()``); returns ``self``."""
+        """Set every element to zero (as in ``t.grad.zero_()``); returns ``self``."""
         return _inplace.setitem(self, Ellipsis, 0.0)
 
     # ------------------------------------------------------------------ hooks

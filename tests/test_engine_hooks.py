@@ -75,7 +75,8 @@ def test_hook_returning_wrong_shape_is_a_clear_error() -> None:
         return ag.tensor(np.zeros(3))
 
     x.register_hook(widen)
-    with pytest.raises(AutogradError, match="hook 'widen' on tensor 'x'.*shape \\(3,\\), expected \\(2,\\)"):
+    expected = "hook 'widen' on tensor 'x'.*shape \\(3,\\), expected \\(2,\\)"
+    with pytest.raises(AutogradError, match=expected):
         (x * 2).sum().backward()
 
 
