@@ -413,7 +413,8 @@ def _one_per_input(node: Op, raw: Any) -> tuple[Any, ...]:
 
 
 def _free(node: Op) -> None:
-    """Drop what a node saved; ``parents`` and ``shapes`` stay, for drawing."""
+    """Drop what a node saved; ``parents`` and the output's shape stay, for drawing."""
+    node._freed_shape = node.out.shape  # type: ignore[union-attr]
     node.inputs = node.arrays = node.out = node.saved = None
 
 
