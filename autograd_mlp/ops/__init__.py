@@ -122,3 +122,7 @@ __all__ = [
     "tanh",
     "transpose",
 ]
+
+from .activations import Log1pExp, NormalCdf, log1pexp, normal_cdf  # noqa: E402
+
+__all__ += ["Log1pExp", "NormalCdf", "log1pexp", "normal_cdf"]
