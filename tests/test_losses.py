@@ -84,3 +84,320 @@ def test_out_of_range_in_k_dim_target_names_the_position():
     t[1, 2] = 3
     with pytest.raises(OpError, match=r"nll_loss: target\[1, 2\] = 3 is out of range.*0\.\.2"):
         F.nll_loss(x, t)
+
+
+# --------------------------------------------------------------------------- cross_entropy / nll vs torch
+SHAPES = [(5, 4), (2, 3, 4, 2)]  # (N, C) and K-dim (N, C, d1, d2)
+
+
+def _class_target(shape, ignore=False):
+    n, c, rest = shape[0], shape[1], shape[2:]
+    t = RNG.integers(0, c, size=(n, *rest))
+    if ignore:
+        t.flat[::3] = -100 if ignore is True else ignore
+    return t
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=["NC", "NCd1d2"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+@pytest.mark.parametrize("ignore", [False, True], ids=["", "ignore"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2], ids=["", "smooth"])
+def test_cross_entropy_class_indices_match_torch(shape, reduction, weighted, ignore, smoothing):
+    torch = _torch()
+    target = _class_target(shape, ignore)
+    w = RNG.uniform(0.5, 2.0, size=shape[1]) if weighted else None
+    tw = None if w is None else torch.tensor(w)
+    _compare(
+        lambda x: F.cross_entropy(x, target, reduction=reduction, weight=w,
+                                  label_smoothing=smoothing),
+        lambda x: torch.nn.functional.cross_entropy(
+            x, torch.tensor(target), reduction=reduction, weight=tw, label_smoothing=smoothing),
+        [RNG.normal(size=shape)],
+    )
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=["NC", "NCd1d2"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.3], ids=["", "smooth"])
+def test_cross_entropy_probabilities_match_torch_with_target_gradient(
+    shape, reduction, weighted, smoothing
+):
+    torch = _torch()
+    w = RNG.uniform(0.5, 2.0, size=shape[1]) if weighted else None
+    tw = None if w is None else torch.tensor(w)
+    probs = RNG.dirichlet(np.ones(shape[1]), size=(shape[0], *shape[2:]))
+    probs = np.moveaxis(probs, -1, 1)
+    _compare(
+        lambda x, p: F.cross_entropy(x, p, reduction=reduction, weight=w,
+                                     label_smoothing=smoothing),
+        lambda x, p: torch.nn.functional.cross_entropy(
+            x, p, reduction=reduction, weight=tw, label_smoothing=smoothing),
+        [RNG.normal(size=shape), probs],
+        grads=(0, 1),
+    )
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=["NC", "NCd1d2"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
+@pytest.mark.parametrize("ignore", [False, True, 2], ids=["", "ignore", "ignore2"])
+def test_nll_loss_matches_torch(shape, reduction, weighted, ignore):
+    torch = _torch()
+    target = _class_target(shape, ignore)
+    ignore_index = 2 if ignore == 2 else -100
+    w = RNG.uniform(0.5, 2.0, size=shape[1]) if weighted else None
+    tw = None if w is None else torch.tensor(w)
+    _compare(
+        lambda x: F.nll_loss(x, target, reduction=reduction, weight=w, ignore_index=ignore_index),
+        lambda x: torch.nn.functional.nll_loss(
+            x, torch.tensor(target), reduction=reduction, weight=tw, ignore_index=ignore_index),
+        [RNG.normal(size=shape)],
+    )
+
+
+def test_fused_cross_entropy_with_ignore_index_matches_torch_and_composite():
+    torch = _torch()
+    target = np.array([0, -100, 3, 1, -100])
+    for reduction in REDUCTIONS:
+        _compare(
+            lambda x: F.cross_entropy(x, target, reduction=reduction),
+            lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target),
+                                                        reduction=reduction),
+            [RNG.normal(size=(5, 4))],
+        )
+    # ignore_index = a real class: the fused op, and the composite path (weight of ones)
+    x = RNG.normal(size=(5, 4))
+    t = np.array([0, 2, 3, 1, 2])
+    fused = F.cross_entropy(x, t, ignore_index=2).item()
+    composite = F.cross_entropy(x, t, ignore_index=2, weight=np.ones(4)).item()
+    assert fused == pytest.approx(composite, rel=1e-6)
+
+
+def test_everything_ignored_mean_is_nan_as_torch():
+    x = RNG.normal(size=(2, 3))
+    t = np.array([-100, -100])
+    assert np.isnan(F.cross_entropy(x, t).item())
+    assert np.isnan(F.nll_loss(x, t).item())
+    assert F.cross_entropy(x, t, reduction="sum").item() == 0.0
+
+
+def test_unbatched_inputs_match_torch():
+    torch = _torch()
+    tF = torch.nn.functional
+    x = RNG.normal(size=4)
+    for reduction in REDUCTIONS:
+        _compare(lambda a: F.cross_entropy(a, np.array(2), reduction=reduction),
+                 lambda a: tF.cross_entropy(a, torch.tensor(2), reduction=reduction), [x])
+        _compare(lambda a: F.nll_loss(a, np.array(1), reduction=reduction),
+                 lambda a: tF.nll_loss(a, torch.tensor(1), reduction=reduction), [x])
+        p = RNG.dirichlet(np.ones(4))
+        _compare(lambda a: F.cross_entropy(a, p, reduction=reduction),
+                 lambda a: tF.cross_entropy(a, torch.tensor(p), reduction=reduction), [x])
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_stable_at_huge_logits_every_path(smoothing):
+    torch = _torch()
+    x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]])
+    xk = np.stack([x, x[::-1]], axis=-1)  # (2, 3, 2)
+    for logits, target in [(x, np.array([1, 0])), (xk, np.array([[1, 0], [2, 1]]))]:
+        _compare(
+            lambda a: F.cross_entropy(a, target, weight=[1.0, 2.0, 0.5],
+                                      label_smoothing=smoothing),
+            lambda a: torch.nn.functional.cross_entropy(
+                a, torch.tensor(target), weight=torch.tensor([1.0, 2.0, 0.5], dtype=torch.float64),
+                label_smoothing=smoothing),
+            [logits], rtol=1e-9, atol=1e-9,
+        )
+
+
+def test_cross_entropy_and_nll_higher_order():
+    x = t64(RNG.normal(size=(3, 4, 2)))
+    t = np.array([[0, 1], [3, -100], [2, 2]])
+    w = [1.0, 2.0, 0.5, 1.5]
+    assert gradcheck(lambda a: F.cross_entropy(a, t, weight=w, label_smoothing=0.1), [x])
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, weight=w, label_smoothing=0.1), [x])
+    flat = t64(RNG.normal(size=(4, 3)))
+    assert gradgradcheck(lambda a: F.cross_entropy(a, np.array([0, -100, 2, 1])), [flat])
+
+
+# --------------------------------------------------------------------------- elementwise losses vs torch
+def _probs(shape):
+    return RNG.uniform(0.05, 0.95, size=shape)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_matches_torch(reduction):
+    torch = _torch()
+    w = RNG.uniform(0.5, 2, size=(4,))
+    for weight in (None, w):
+        tw = None if weight is None else torch.tensor(weight)
+        _compare(
+            lambda p, t: F.binary_cross_entropy(p, t, weight=weight, reduction=reduction),
+            lambda p, t: torch.nn.functional.binary_cross_entropy(p, t, weight=tw,
+                                                                  reduction=reduction),
+            [_probs((3, 4)), _probs((3, 4))],
+            grads=(0, 1),
+        )
+
+
+def test_binary_cross_entropy_clamps_log_at_minus_100_as_torch():
+    torch = _torch()
+    p = np.array([0.0, 0.0, 1.0, 1.0, 1e-50])
+    t = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    ours = F.binary_cross_entropy(t64(p), t, reduction="none")
+    theirs = torch.nn.functional.binary_cross_entropy(
+        torch.tensor(p), torch.tensor(t), reduction="none")
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    ours.sum().backward()
+    assert np.isfinite(ours.data).all()
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_weight_and_pos_weight_match_torch(reduction):
+    torch = _torch()
+    w = RNG.uniform(0.5, 2, size=(3, 4))
+    pw = RNG.uniform(0.5, 3, size=(4,))
+    for weight, pos_weight in [(None, None), (w, None), (None, pw), (w, pw)]:
+        tw = None if weight is None else torch.tensor(weight)
+        tpw = None if pos_weight is None else torch.tensor(pos_weight)
+        _compare(
+            lambda x, t: F.binary_cross_entropy_with_logits(
+                x, t, reduction=reduction, weight=weight, pos_weight=pos_weight),
+            lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
+                x, t, reduction=reduction, weight=tw, pos_weight=tpw),
+            [RNG.normal(size=(3, 4)) * 3, _probs((3, 4))],
+            grads=(0, 1),
+        )
+
+
+def test_bce_with_logits_pos_weight_stable_at_huge_logits():
+    torch = _torch()
+    _compare(
+        lambda x: F.binary_cross_entropy_with_logits(x, [1.0, 0.0, 1.0, 0.0], pos_weight=[2.0]),
+        lambda x: torch.nn.functional.binary_cross_entropy_with_logits(
+            x, torch.tensor([1.0, 0.0, 1.0, 0.0], dtype=torch.float64),
+            pos_weight=torch.tensor([2.0], dtype=torch.float64)),
+        [np.array([1e4, -1e4, -1e4, 1e4])], rtol=1e-9, atol=1e-9,
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("ours", "name", "kwargs"),
+    [
+        (F.mse_loss, "mse_loss", {}),
+        (F.l1_loss, "l1_loss", {}),
+        (F.smooth_l1_loss, "smooth_l1_loss", {"beta": 1.0}),
+        (F.smooth_l1_loss, "smooth_l1_loss", {"beta": 0.3}),
+        (F.smooth_l1_loss, "smooth_l1_loss", {"beta": 0.0}),
+        (F.huber_loss, "huber_loss", {"delta": 1.0}),
+        (F.huber_loss, "huber_loss", {"delta": 0.4}),
+    ],
+)
+def test_regression_losses_match_torch(ours, name, kwargs, reduction):
+    torch = _torch()
+    theirs = getattr(torch.nn.functional, name)
+    _compare(
+        lambda x, t: ours(x, t, reduction=reduction, **kwargs),
+        lambda x, t: theirs(x, t, reduction=reduction, **kwargs),
+        [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))],
+        grads=(0, 1),
+    )
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides:UserWarning")
+@pytest.mark.parametrize("reduction", REDUCTIONS + ["batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_matches_torch(reduction, log_target):
+    torch = _torch()
+    log_q = np.log(RNG.dirichlet(np.ones(4), size=3))
+    p = RNG.dirichlet(np.ones(4), size=3)
+    p[0, 1] = 0.0  # t log t = 0 at t = 0
+    target = np.log(p + 1e-3) if log_target else p
+    _compare(
+        lambda x, t: F.kl_div(x, t, reduction=reduction, log_target=log_target),
+        lambda x, t: torch.nn.functional.kl_div(x, t, reduction=reduction, log_target=log_target),
+        [log_q, target],
+        grads=(0,) if not log_target else (0, 1),
+    )
+
+
+def test_composite_losses_are_twice_differentiable():
+    x, t = t64(RNG.normal(size=(2, 3))), t64(RNG.normal(size=(2, 3)))
+    p = t64(_probs((2, 3)))
+    for fn in (
+        lambda a, b: F.huber_loss(a, b, delta=0.7),
+        lambda a, b: F.smooth_l1_loss(a, b, beta=0.7),
+        lambda a, b: F.binary_cross_entropy_with_logits(a, p, pos_weight=[1.0, 2.0, 3.0]),
+        lambda a, b: F.binary_cross_entropy(p, F.sigmoid(a)),
+    ):
+        assert gradcheck(fn, [x, t])
+        assert gradgradcheck(fn, [x, t])
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("fn", "args"),
+    [
+        (F.l1_loss, (np.zeros(3), np.zeros(3))),
+        (F.smooth_l1_loss, (np.zeros(3), np.zeros(3))),
+        (F.huber_loss, (np.zeros(3), np.zeros(3))),
+        (F.kl_div, (np.zeros(3), np.zeros(3))),
+        (F.binary_cross_entropy, (np.zeros(3), np.zeros(3))),
+        (F.cross_entropy, (np.zeros((2, 3)), np.zeros((2, 3)))),
+        (F.cross_entropy, (np.zeros((2, 3, 2)), np.zeros((2, 2), dtype=int))),
+        (F.nll_loss, (np.zeros((2, 3, 2)), np.zeros((2, 2), dtype=int))),
+    ],
+)
+def test_unknown_reduction_is_a_clear_error(fn, args):
+    with pytest.raises(ValueError, match=rf"{fn.__name__}: reduction must be one of .*'avg'"):
+        fn(*args, reduction="avg")
+    with pytest.raises(OpError):
+        fn(*args, reduction="avg")
+
+
+def test_bad_loss_arguments_are_clear_errors():
+    x = np.zeros((2, 3))
+    with pytest.raises(OpError, match=r"cross_entropy: weight must have shape \(3,\).*\(2,\)"):
+        F.cross_entropy(x, [0, 1], weight=[1.0, 2.0])
+    with pytest.raises(OpError, match=r"cross_entropy: label_smoothing must be in \[0, 1\]"):
+        F.cross_entropy(x, [0, 1], label_smoothing=1.5)
+    with pytest.raises(OpError, match=r"binary_cross_entropy: every element of input must be in"):
+        F.binary_cross_entropy([1.5, 0.5], [1.0, 0.0])
+    with pytest.raises(OpError, match=r"smooth_l1_loss: beta must be non-negative"):
+        F.smooth_l1_loss([1.0], [0.0], beta=-1.0)
+    with pytest.raises(OpError, match=r"huber_loss: delta must be positive"):
+        F.huber_loss([1.0], [0.0], delta=0.0)
+    with pytest.raises(OpError, match=r"nll_loss: target of shape \(2, 3\).*\(2, 4, 2\)"):
+        F.nll_loss(np.zeros((2, 4, 2)), np.zeros((2, 3), dtype=int))
+    with pytest.raises(OpError, match=r"cross_entropy: class-index targets must be integers"):
+        F.cross_entropy(np.zeros((2, 4, 2)), np.zeros((2, 2)))
+    with pytest.raises(OpError, match=r"kl_div: target of shape"):
+        F.kl_div(np.zeros((2, 3)), np.zeros((2,)))
+
+
+# --------------------------------------------------------------------------- one_hot
+def test_one_hot_matches_torch_and_is_a_float_constant():
+    torch = _torch()
+    labels = np.array([[0, 3], [2, 2]])
+    ours = F.one_hot(labels, 4)
+    assert ours.dtype == np.float32 and not ours.requires_grad
+    expected = torch.nn.functional.one_hot(torch.tensor(labels), 4).numpy()
+    np.testing.assert_array_equal(ours.data, expected)
+    np.testing.assert_array_equal(F.one_hot(labels).data, expected)  # inferred: max + 1
+    np.testing.assert_array_equal(F.one_hot(labels.astype(">i2"), 4).data, expected)
+    assert F.one_hot(ag.tensor(labels), 5, dtype=np.float64).shape == (2, 2, 5)
+
+
+def test_one_hot_errors():
+    with pytest.raises(IndexError, match=r"one_hot: labels\[1\] = 4 is out of range.*4"):
+        F.one_hot(np.array([0, 4]), 4)
+    with pytest.raises(OpError, match=r"one_hot: labels\[0\] = -1"):
+        F.one_hot(np.array([-1, 0]), 4)
+    with pytest.raises(TypeError, match=r"one_hot: labels must be integers, got dtype float64"):
+        F.one_hot(np.array([0.0, 1.0]), 2)
+    with pytest.raises(OpError, match=r"one_hot: cannot infer num_classes"):
+        F.one_hot(np.zeros(0, dtype=int))

@@ -80,7 +80,11 @@ def check_class_targets(
     # both ends of the range: the common, valid batch pays for one pass only.
     unsigned = target.view(f"u{target.itemsize}") if target.dtype.kind == "i" else target
     if target.size == 0 or unsigned.max() < c:
-        return target, None
+        if not 0 <= ignore_index < c:
+            return target, None
+        # ignore_index names a real class: only then do valid targets need a mask.
+        ignored = target == ignore_index
+        return (np.where(ignored, 0, target), ~ignored) if ignored.any() else (target, None)
     ignored = target == ignore_index
     bad = ~ignored & ((target < 0) | (target >= c))
     if bad.any():
@@ -96,7 +100,7 @@ def _cross_entropy(
     safe = np.where(keep, target, 0)
     losses = -_log_softmax(x, axis=1)[np.arange(len(x)), safe] * keep
     if reduction == "mean":
-        return np.asarray(losses.sum() / keep.sum())
+        return np.asarray(losses.sum() / keep.sum(dtype=x.dtype))
     if reduction == "sum":
         return np.asarray(losses.sum())
     return losses
