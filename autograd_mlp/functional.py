@@ -418,7 +418,13 @@ def normalize(
         norm = ops.abs(x).max(axis=axis, keepdims=True)
         keep = _mask(norm.data >= eps, x)
     else:
-        powered = x * x if p == 2 else ops.abs(x) ** p
+        if p == 2:
+            powered = x * x
+        else:
+            # |x|^p with a zero slope at x = 0 (for p < 1 the true slope is
+            # infinite there, and 0 · inf would be nan): 1^p - 1 = 0 at those points.
+            zero = _mask(x.data == 0, x)
+            powered = (ops.abs(x) + zero) ** p - zero
         total = powered.sum(axis=axis, keepdims=True)
         keep = _mask(total.data ** (1.0 / p) >= eps, x)
         # Below eps the norm is replaced by a constant; adding 1 there keeps the
