@@ -41,9 +41,6 @@ __all__ = [
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
-#: ``log`` in ``binary_cross_entropy`` is clamped here, as PyTorch's.
-LOG_CLAMP = -100.0
-_TINY = math.exp(LOG_CLAMP)
 
 #: Wrong argument types or combinations (both ``axis`` and ``dim``...): a TypeError
 #: and an OpError.
@@ -381,21 +378,16 @@ def huber_loss(
     return _reduce(d * d * (small * 0.5) + (ops.abs(d) - 0.5 * delta) * ((1 - small) * delta), reduction)
 
 
-def _clamped_log(p: Tensor) -> Tensor:
-    """``max(log p, -100)``, with gradient 0 (never nan) where it is clamped."""
-    inside = _mask(p.data > _TINY, p)
-    return ops.log(p * inside + (1 - inside)) * inside + (1 - inside) * LOG_CLAMP
-
-
 def binary_cross_entropy(
     probs: Any, target: Any, weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
     """``-(t·log p + (1 - t)·log(1 - p))`` of probabilities ``p`` in ``[0, 1]``.
 
-    Each log is clamped at -100 as in PyTorch, so ``p = 0`` or ``1`` gives a
-    finite loss. The gradient is the exact ``(p - t) / (p (1 - p))`` (PyTorch caps
-    the denominator at 1e-12, so they differ within 1e-12 of 0 and 1). Prefer
-    :func:`binary_cross_entropy_with_logits`, which is stable everywhere.
+    One op (``binary_cross_entropy``), as PyTorch's: each log is clamped at -100,
+    so ``p = 0`` or ``1`` gives a finite loss, and the gradient
+    ``(p - t) / max(p (1 - p), 1e-12)`` stays finite there. The gradient for a
+    target that requires grad is that of the clamped loss (PyTorch's is ±inf at
+    p = 0 or 1). Prefer :func:`binary_cross_entropy_with_logits`, stable everywhere.
 
     Examples
     --------
@@ -413,7 +405,7 @@ def binary_cross_entropy(
             f"{fn}: every element of input must be in [0, 1], got values in "
             f"[{p.data.min()}, {p.data.max()}] (pass logits to binary_cross_entropy_with_logits)"
         )
-    loss = -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
+    loss = ops.binary_cross_entropy(p, t)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

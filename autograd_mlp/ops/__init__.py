@@ -126,3 +126,7 @@ __all__ = [
 from .activations import Log1pExp, NormalCdf, log1pexp, normal_cdf  # noqa: E402
 
 __all__ += ["Log1pExp", "NormalCdf", "log1pexp", "normal_cdf"]
+
+from .loss import BinaryCrossEntropy, binary_cross_entropy  # noqa: E402
+
+__all__ += ["BinaryCrossEntropy", "binary_cross_entropy"]

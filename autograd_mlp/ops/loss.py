@@ -2,7 +2,9 @@
 
 Training a classifier spends most of its backward in this loss; fused, its
 gradient is the famous ``softmax(x) - onehot(target)``, one subtraction instead
-of the chain rule through log, softmax and an index. Every other loss of
+of the chain rule through log, softmax and an index. ``binary_cross_entropy``
+of probabilities has a node of its own too, for PyTorch's clamped logs and its
+bounded gradient at p = 0 and 1. Every other loss of
 :mod:`autograd_mlp.functional` is a composition of registered ops.
 """
 
@@ -14,6 +16,7 @@ import numpy as np
 
 from ..errors import OpError, ShapeError
 from ..op import Op, dispatch, register
+from .elementwise import clip, log
 from .softmax import _log_softmax, softmax
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -173,3 +176,42 @@ def softmax_cross_entropy(
     return dispatch(
         SoftmaxCrossEntropy, x, target=target, reduction=reduction, ignore_index=ignore_index
     )
+
+
+#: PyTorch clamps each log of ``binary_cross_entropy`` here ...
+LOG_CLAMP = -100.0
+#: ... and the denominator ``p (1 - p)`` of its gradient here.
+BCE_EPS = 1e-12
+
+
+def _clamped_log(p: Any) -> Any:
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 at once
+        return clip(log(p), LOG_CLAMP, None)
+
+
+def _binary_cross_entropy(p: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
+
+
+@register("binary_cross_entropy", _binary_cross_entropy)
+class BinaryCrossEntropy(Op):
+    """Elementwise ``-(t·log p + (1 - t)·log(1 - p))``, each log clamped at -100,
+    so ``p = 0`` or ``1`` gives a finite loss (PyTorch's values).
+
+    Derivative: d/dp = (p - t) / max(p(1 - p), 1e-12) as PyTorch; d/dt = log(1 - p) - log(p), both logs clamped
+    """
+
+    name = "binary_cross_entropy"
+
+    def forward(self, p, t):
+        return _binary_cross_entropy(p, t)
+
+    def backward(self, g, out, p, t):
+        need_p, need_t = self.needs_input_grad
+        gp = g * (p - t) / clip(p * (1 - p), BCE_EPS, None) if need_p else None
+        gt = g * (_clamped_log(1 - p) - _clamped_log(p)) if need_t else None
+        return gp, gt
+
+
+def binary_cross_entropy(p: Any, t: Any) -> Any:
+    return dispatch(BinaryCrossEntropy, p, t)
