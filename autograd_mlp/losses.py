@@ -85,7 +85,9 @@ def _class_weight(fn: str, weight: Any, scores: Tensor) -> np.ndarray | None:
     w = _array(weight)
     c = scores.shape[1]
     if w.shape != (c,):
-        raise ShapeError(f"{fn}: weight must have shape ({c},) for input {scores.shape}, got {w.shape}")
+        raise ShapeError(
+            f"{fn}: weight must have shape ({c},) for input {scores.shape}, got {w.shape}"
+        )
     return w.astype(scores.dtype)
 
 
@@ -107,7 +109,9 @@ def _class_index(target: np.ndarray) -> tuple[np.ndarray, ...]:
 
 def _check_scores(fn: str, x: Tensor) -> None:
     if x.ndim < 2:
-        raise ShapeError(f"{fn}: input must have shape (C,), (N, C) or (N, C, d1, ...), got {x.shape}")
+        raise ShapeError(
+            f"{fn}: input must have shape (C,), (N, C) or (N, C, d1, ...), got {x.shape}"
+        )
 
 
 def _check_smoothing(label_smoothing: float) -> None:
@@ -257,7 +261,8 @@ def cross_entropy(
             raise ShapeError(
                 f"cross_entropy: target of shape {t.shape} (dtype {t.dtype}) does not fit logits "
                 f"of shape {logits.shape}; pass class indices of shape "
-                f"{logits.shape[:1] + logits.shape[2:]} or class probabilities of shape {logits.shape}"
+                f"{logits.shape[:1] + logits.shape[2:]} or class probabilities of shape "
+                f"{logits.shape}"
             )
         if t.dtype.kind != "f":
             raise TargetTypeError(
@@ -353,7 +358,9 @@ def smooth_l1_loss(
     if beta == 0:
         return _reduce(ops.abs(d), reduction)
     small = _mask(np.abs(d.data) < beta, x)
-    return _reduce(d * d * (small * (0.5 / beta)) + (ops.abs(d) - 0.5 * beta) * (1 - small), reduction)
+    return _reduce(
+        d * d * (small * (0.5 / beta)) + (ops.abs(d) - 0.5 * beta) * (1 - small), reduction
+    )
 
 
 def huber_loss(
@@ -375,7 +382,9 @@ def huber_loss(
     x = _tensor(input)
     d = x - _same_shape("huber_loss", x, target)
     small = _mask(np.abs(d.data) < delta, x)
-    return _reduce(d * d * (small * 0.5) + (ops.abs(d) - 0.5 * delta) * ((1 - small) * delta), reduction)
+    return _reduce(
+        d * d * (small * 0.5) + (ops.abs(d) - 0.5 * delta) * ((1 - small) * delta), reduction
+    )
 
 
 def binary_cross_entropy(

@@ -49,7 +49,13 @@ CASES = [
     (F.selu, "selu", {}, [0.0], [SELU]),
     (F.celu, "celu", {"alpha": 2.0}, [0.0], [1.0]),
     (F.softplus, "softplus", {}, [20.0, 20.5], [SIG20, 1.0]),
-    (F.softplus, "softplus", {"beta": 2.0, "threshold": 1.0}, [0.5, 0.6], [1 / (1 + np.exp(-1.0)), 1.0]),
+    (
+        F.softplus,
+        "softplus",
+        {"beta": 2.0, "threshold": 1.0},
+        [0.5, 0.6],
+        [1 / (1 + np.exp(-1.0)), 1.0],
+    ),
     (F.softsign, "softsign", {}, [0.0], [1.0]),
 ]
 
@@ -60,8 +66,11 @@ def _grad(fn, values, **kwargs):
     return x.grad.data
 
 
-@pytest.mark.parametrize(("fn", "tname", "kwargs", "points", "expected"), CASES,
-                         ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("fn", "tname", "kwargs", "points", "expected"),
+    CASES,
+    ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)],
+)
 def test_activation_gradient_at_kink(fn, tname, kwargs, points, expected):
     np.testing.assert_allclose(_grad(fn, points, **kwargs), expected, rtol=1e-7, atol=0)
     torch = optional("torch", "torch")
@@ -79,16 +88,20 @@ LOSS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fn", "tname", "kwargs", "points", "expected"), LOSS_CASES,
-                         ids=[f"{c[1]}-{i}" for i, c in enumerate(LOSS_CASES)])
+@pytest.mark.parametrize(
+    ("fn", "tname", "kwargs", "points", "expected"),
+    LOSS_CASES,
+    ids=[f"{c[1]}-{i}" for i, c in enumerate(LOSS_CASES)],
+)
 def test_loss_gradient_at_kink(fn, tname, kwargs, points, expected):
     zeros = np.zeros(len(points))
     got = _grad(lambda x: fn(x, zeros, reduction="none", **kwargs), points)
     np.testing.assert_array_equal(got, expected)
     torch = optional("torch", "torch")
     tx = torch.tensor(points, dtype=torch.float64, requires_grad=True)
-    getattr(torch.nn.functional, tname)(tx, torch.tensor(zeros), reduction="none", **kwargs
-                                        ).sum().backward()
+    getattr(torch.nn.functional, tname)(
+        tx, torch.tensor(zeros), reduction="none", **kwargs
+    ).sum().backward()
     np.testing.assert_array_equal(got, tx.grad.numpy())
 
 

@@ -41,10 +41,22 @@ ACTIVATIONS = [
     ("hardswish", {}, "hardswish", {}),
     ("softsign", {}, "softsign", {}),
 ]
-IDS = [f"{name}{'-' + '-'.join(map(str, kw.values())) if kw else ''}" for name, kw, _, _ in ACTIVATIONS]
+IDS = [
+    f"{name}{'-' + '-'.join(map(str, kw.values())) if kw else ''}" for name, kw, _, _ in ACTIVATIONS
+]
 # Piecewise-linear ones have a zero second derivative: nothing to compare at order 2.
-SMOOTH = {"elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "log_sigmoid", "softsign",
-          "hardswish"}
+SMOOTH = {
+    "elu",
+    "selu",
+    "celu",
+    "gelu",
+    "silu",
+    "mish",
+    "softplus",
+    "log_sigmoid",
+    "softsign",
+    "hardswish",
+}
 
 
 def t64(x, requires_grad=True):
@@ -203,7 +215,9 @@ def test_dropout_edge_cases():
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
     for p in (-0.1, 1.5):
-        with pytest.raises(ValueError, match=rf"dropout: probability p has to be between 0 and 1, got {p}"):
+        with pytest.raises(
+            ValueError, match=rf"dropout: probability p has to be between 0 and 1, got {p}"
+        ):
             F.dropout(x, p=p)
 
 

@@ -15,6 +15,8 @@ from autograd_mlp.testing import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(2024)
 REDUCTIONS = ["mean", "sum", "none"]
+PROBS_4 = RNG.dirichlet(np.ones(4))
+_HUGE = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]])
 
 
 def t64(x, requires_grad=True):
@@ -30,8 +32,9 @@ def _compare(ours, theirs, arrays, grads=(0,), rtol=1e-10, atol=1e-12):
     float64 ``arrays``; compare the values and the gradients of inputs ``grads``."""
     torch = _torch()
     mine = [t64(a, requires_grad=i in grads) for i, a in enumerate(arrays)]
-    ref = [torch.tensor(a, dtype=torch.float64, requires_grad=i in grads)
-           for i, a in enumerate(arrays)]
+    ref = [
+        torch.tensor(a, dtype=torch.float64, requires_grad=i in grads) for i, a in enumerate(arrays)
+    ]
     out, expected = ours(*mine), theirs(*ref)
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=rtol, atol=atol)
     assert out.shape == tuple(expected.shape)
@@ -39,8 +42,13 @@ def _compare(ours, theirs, arrays, grads=(0,), rtol=1e-10, atol=1e-12):
     out.backward(seed)
     expected.backward(torch.tensor(seed))
     for i in grads:
-        np.testing.assert_allclose(mine[i].grad.data, ref[i].grad.numpy(), rtol=rtol, atol=atol,
-                                   err_msg=f"gradient of input {i}")
+        np.testing.assert_allclose(
+            mine[i].grad.data,
+            ref[i].grad.numpy(),
+            rtol=rtol,
+            atol=atol,
+            err_msg=f"gradient of input {i}",
+        )
 
 
 # --------------------------------------------------------------------------- issue 9 defects
@@ -60,7 +68,9 @@ def test_out_of_range_class_index_is_an_error_in_any_byte_order(fn, bad):
     for dtype in (">i2", "<i2", "i8"):
         target = np.array([0, 1, bad], dtype=dtype)
         if bad == 300 or bad < 0:
-            with pytest.raises(OpError, match=rf"{fn.__name__}: target\[2\] = {bad} is out of range"):
+            with pytest.raises(
+                OpError, match=rf"{fn.__name__}: target\[2\] = {bad} is out of range"
+            ):
                 fn(x, target)
         else:  # 256 is a valid class of 300
             assert np.isfinite(fn(x, target).item())
@@ -86,7 +96,7 @@ def test_out_of_range_in_k_dim_target_names_the_position():
         F.nll_loss(x, t)
 
 
-# --------------------------------------------------------------------------- cross_entropy / nll vs torch
+# ------------------------------------------------------------------ cross_entropy / nll vs torch
 SHAPES = [(5, 4), (2, 3, 4, 2)]  # (N, C) and K-dim (N, C, d1, d2)
 
 
@@ -109,10 +119,12 @@ def test_cross_entropy_class_indices_match_torch(shape, reduction, weighted, ign
     w = RNG.uniform(0.5, 2.0, size=shape[1]) if weighted else None
     tw = None if w is None else torch.tensor(w)
     _compare(
-        lambda x: F.cross_entropy(x, target, reduction=reduction, weight=w,
-                                  label_smoothing=smoothing),
+        lambda x: F.cross_entropy(
+            x, target, reduction=reduction, weight=w, label_smoothing=smoothing
+        ),
         lambda x: torch.nn.functional.cross_entropy(
-            x, torch.tensor(target), reduction=reduction, weight=tw, label_smoothing=smoothing),
+            x, torch.tensor(target), reduction=reduction, weight=tw, label_smoothing=smoothing
+        ),
         [RNG.normal(size=shape)],
     )
 
@@ -130,10 +142,12 @@ def test_cross_entropy_probabilities_match_torch_with_target_gradient(
     probs = RNG.dirichlet(np.ones(shape[1]), size=(shape[0], *shape[2:]))
     probs = np.moveaxis(probs, -1, 1)
     _compare(
-        lambda x, p: F.cross_entropy(x, p, reduction=reduction, weight=w,
-                                     label_smoothing=smoothing),
+        lambda x, p: F.cross_entropy(
+            x, p, reduction=reduction, weight=w, label_smoothing=smoothing
+        ),
         lambda x, p: torch.nn.functional.cross_entropy(
-            x, p, reduction=reduction, weight=tw, label_smoothing=smoothing),
+            x, p, reduction=reduction, weight=tw, label_smoothing=smoothing
+        ),
         [RNG.normal(size=shape), probs],
         grads=(0, 1),
     )
@@ -152,22 +166,24 @@ def test_nll_loss_matches_torch(shape, reduction, weighted, ignore):
     _compare(
         lambda x: F.nll_loss(x, target, reduction=reduction, weight=w, ignore_index=ignore_index),
         lambda x: torch.nn.functional.nll_loss(
-            x, torch.tensor(target), reduction=reduction, weight=tw, ignore_index=ignore_index),
+            x, torch.tensor(target), reduction=reduction, weight=tw, ignore_index=ignore_index
+        ),
         [RNG.normal(size=shape)],
     )
 
 
-def test_fused_cross_entropy_with_ignore_index_matches_torch_and_composite():
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_cross_entropy_with_ignore_index_matches_torch(reduction):
     torch = _torch()
     target = np.array([0, -100, 3, 1, -100])
-    for reduction in REDUCTIONS:
-        _compare(
-            lambda x: F.cross_entropy(x, target, reduction=reduction),
-            lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target),
-                                                        reduction=reduction),
-            [RNG.normal(size=(5, 4))],
-        )
-    # ignore_index = a real class: the fused op, and the composite path (weight of ones)
+    _compare(
+        lambda x: F.cross_entropy(x, target, reduction=reduction),
+        lambda x: torch.nn.functional.cross_entropy(x, torch.tensor(target), reduction=reduction),
+        [RNG.normal(size=(5, 4))],
+    )
+
+
+def test_fused_cross_entropy_ignoring_a_real_class_equals_the_composite_path():
     x = RNG.normal(size=(5, 4))
     t = np.array([0, 2, 3, 1, 2])
     fused = F.cross_entropy(x, t, ignore_index=2).item()
@@ -183,34 +199,39 @@ def test_everything_ignored_mean_is_nan_as_torch():
     assert F.cross_entropy(x, t, reduction="sum").item() == 0.0
 
 
-def test_unbatched_inputs_match_torch():
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [("cross_entropy", np.array(2)), ("nll_loss", np.array(1)), ("cross_entropy", PROBS_4)],
+    ids=["ce-index", "nll-index", "ce-probs"],
+)
+def test_unbatched_inputs_match_torch(name, target, reduction):
     torch = _torch()
-    tF = torch.nn.functional
-    x = RNG.normal(size=4)
-    for reduction in REDUCTIONS:
-        _compare(lambda a: F.cross_entropy(a, np.array(2), reduction=reduction),
-                 lambda a: tF.cross_entropy(a, torch.tensor(2), reduction=reduction), [x])
-        _compare(lambda a: F.nll_loss(a, np.array(1), reduction=reduction),
-                 lambda a: tF.nll_loss(a, torch.tensor(1), reduction=reduction), [x])
-        p = RNG.dirichlet(np.ones(4))
-        _compare(lambda a: F.cross_entropy(a, p, reduction=reduction),
-                 lambda a: tF.cross_entropy(a, torch.tensor(p), reduction=reduction), [x])
+    _compare(
+        lambda a: getattr(F, name)(a, target, reduction=reduction),
+        lambda a: getattr(torch.nn.functional, name)(a, torch.tensor(target), reduction=reduction),
+        [RNG.normal(size=4)],
+    )
 
 
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
-def test_cross_entropy_stable_at_huge_logits_every_path(smoothing):
+@pytest.mark.parametrize(
+    ("logits", "target"),
+    [(_HUGE, np.array([1, 0])), (np.stack([_HUGE, _HUGE[::-1]], -1), np.array([[1, 0], [2, 1]]))],
+    ids=["NC", "NCd"],
+)
+def test_cross_entropy_stable_at_huge_logits_every_path(logits, target, smoothing):
     torch = _torch()
-    x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]])
-    xk = np.stack([x, x[::-1]], axis=-1)  # (2, 3, 2)
-    for logits, target in [(x, np.array([1, 0])), (xk, np.array([[1, 0], [2, 1]]))]:
-        _compare(
-            lambda a: F.cross_entropy(a, target, weight=[1.0, 2.0, 0.5],
-                                      label_smoothing=smoothing),
-            lambda a: torch.nn.functional.cross_entropy(
-                a, torch.tensor(target), weight=torch.tensor([1.0, 2.0, 0.5], dtype=torch.float64),
-                label_smoothing=smoothing),
-            [logits], rtol=1e-9, atol=1e-9,
-        )
+    w = np.array([1.0, 2.0, 0.5])
+    _compare(
+        lambda a: F.cross_entropy(a, target, weight=w, label_smoothing=smoothing),
+        lambda a: torch.nn.functional.cross_entropy(
+            a, torch.tensor(target), weight=torch.tensor(w), label_smoothing=smoothing
+        ),
+        [logits],
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_cross_entropy_and_nll_higher_order():
@@ -223,24 +244,22 @@ def test_cross_entropy_and_nll_higher_order():
     assert gradgradcheck(lambda a: F.cross_entropy(a, np.array([0, -100, 2, 1])), [flat])
 
 
-# --------------------------------------------------------------------------- elementwise losses vs torch
+# ------------------------------------------------------------------ elementwise losses vs torch
 def _probs(shape):
     return RNG.uniform(0.05, 0.95, size=shape)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_binary_cross_entropy_matches_torch(reduction):
+@pytest.mark.parametrize("weight", [None, RNG.uniform(0.5, 2, size=(4,))], ids=["", "weight"])
+def test_binary_cross_entropy_matches_torch(weight, reduction):
     torch = _torch()
-    w = RNG.uniform(0.5, 2, size=(4,))
-    for weight in (None, w):
-        tw = None if weight is None else torch.tensor(weight)
-        _compare(
-            lambda p, t: F.binary_cross_entropy(p, t, weight=weight, reduction=reduction),
-            lambda p, t: torch.nn.functional.binary_cross_entropy(p, t, weight=tw,
-                                                                  reduction=reduction),
-            [_probs((3, 4)), _probs((3, 4))],
-            grads=(0, 1),
-        )
+    tw = None if weight is None else torch.tensor(weight)
+    _compare(
+        lambda p, t: F.binary_cross_entropy(p, t, weight=weight, reduction=reduction),
+        lambda p, t: torch.nn.functional.binary_cross_entropy(p, t, weight=tw, reduction=reduction),
+        [_probs((3, 4)), _probs((3, 4))],
+        grads=(0, 1),
+    )
 
 
 def test_binary_cross_entropy_clamps_log_at_minus_100_as_torch():
@@ -249,28 +268,30 @@ def test_binary_cross_entropy_clamps_log_at_minus_100_as_torch():
     t = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
     ours = F.binary_cross_entropy(t64(p), t, reduction="none")
     theirs = torch.nn.functional.binary_cross_entropy(
-        torch.tensor(p), torch.tensor(t), reduction="none")
+        torch.tensor(p), torch.tensor(t), reduction="none"
+    )
     np.testing.assert_array_equal(ours.data, theirs.numpy())
     ours.sum().backward()
     assert np.isfinite(ours.data).all()
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_bce_with_logits_weight_and_pos_weight_match_torch(reduction):
+@pytest.mark.parametrize("weight", [None, RNG.uniform(0.5, 2, size=(3, 4))], ids=["", "w"])
+@pytest.mark.parametrize("pos_weight", [None, RNG.uniform(0.5, 3, size=(4,))], ids=["", "pw"])
+def test_bce_with_logits_weight_and_pos_weight_match_torch(weight, pos_weight, reduction):
     torch = _torch()
-    w = RNG.uniform(0.5, 2, size=(3, 4))
-    pw = RNG.uniform(0.5, 3, size=(4,))
-    for weight, pos_weight in [(None, None), (w, None), (None, pw), (w, pw)]:
-        tw = None if weight is None else torch.tensor(weight)
-        tpw = None if pos_weight is None else torch.tensor(pos_weight)
-        _compare(
-            lambda x, t: F.binary_cross_entropy_with_logits(
-                x, t, reduction=reduction, weight=weight, pos_weight=pos_weight),
-            lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
-                x, t, reduction=reduction, weight=tw, pos_weight=tpw),
-            [RNG.normal(size=(3, 4)) * 3, _probs((3, 4))],
-            grads=(0, 1),
-        )
+    tw = None if weight is None else torch.tensor(weight)
+    tpw = None if pos_weight is None else torch.tensor(pos_weight)
+    _compare(
+        lambda x, t: F.binary_cross_entropy_with_logits(
+            x, t, reduction=reduction, weight=weight, pos_weight=pos_weight
+        ),
+        lambda x, t: torch.nn.functional.binary_cross_entropy_with_logits(
+            x, t, reduction=reduction, weight=tw, pos_weight=tpw
+        ),
+        [RNG.normal(size=(3, 4)) * 3, _probs((3, 4))],
+        grads=(0, 1),
+    )
 
 
 def test_bce_with_logits_pos_weight_stable_at_huge_logits():
@@ -278,9 +299,13 @@ def test_bce_with_logits_pos_weight_stable_at_huge_logits():
     _compare(
         lambda x: F.binary_cross_entropy_with_logits(x, [1.0, 0.0, 1.0, 0.0], pos_weight=[2.0]),
         lambda x: torch.nn.functional.binary_cross_entropy_with_logits(
-            x, torch.tensor([1.0, 0.0, 1.0, 0.0], dtype=torch.float64),
-            pos_weight=torch.tensor([2.0], dtype=torch.float64)),
-        [np.array([1e4, -1e4, -1e4, 1e4])], rtol=1e-9, atol=1e-9,
+            x,
+            torch.tensor([1.0, 0.0, 1.0, 0.0], dtype=torch.float64),
+            pos_weight=torch.tensor([2.0], dtype=torch.float64),
+        ),
+        [np.array([1e4, -1e4, -1e4, 1e4])],
+        rtol=1e-9,
+        atol=1e-9,
     )
 
 

@@ -115,7 +115,7 @@ class SoftmaxCrossEntropy(Op):
     ``-log softmax(x)[i, target[i]]``, reduced by ``mean`` (over the samples not
     equal to ``ignore_index``), ``sum`` or ``none`` (0 at ignored samples).
 
-    Derivative: d/dx = (softmax(x) - onehot(target)) · g, divided by the number of kept samples for mean
+    Derivative: d/dx = (softmax(x) - onehot(target)) · g, over the kept samples for mean
     """
 
     name = "softmax_cross_entropy"
@@ -142,7 +142,9 @@ class SoftmaxCrossEntropy(Op):
             keep = keep.astype(x.dtype)
             losses *= keep
             count = keep.sum()
-        self.save(target=target, rows=rows, probs=probs, keep=keep, count=count, reduction=reduction)
+        self.save(
+            target=target, rows=rows, probs=probs, keep=keep, count=count, reduction=reduction
+        )
         if reduction == "mean" and count:  # (sum / n: ndarray.mean's wrapper costs 4 µs)
             return np.asarray(losses.sum() / count)
         if reduction == "mean":
@@ -193,12 +195,12 @@ def _binary_cross_entropy(p: np.ndarray, t: np.ndarray) -> np.ndarray:
     return -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
 
 
-@register("binary_cross_entropy", _binary_cross_entropy)
+@register("binary_cross_entropy", _binary_cross_entropy, domain="0 ≤ p ≤ 1")
 class BinaryCrossEntropy(Op):
     """Elementwise ``-(t·log p + (1 - t)·log(1 - p))``, each log clamped at -100,
     so ``p = 0`` or ``1`` gives a finite loss (PyTorch's values).
 
-    Derivative: d/dp = (p - t) / max(p(1 - p), 1e-12) as PyTorch; d/dt = log(1 - p) - log(p), both logs clamped
+    Derivative: d/dp = (p - t) / max(p(1 - p), 1e-12); d/dt = log(1 - p) - log(p), clamped
     """
 
     name = "binary_cross_entropy"
