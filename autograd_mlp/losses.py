@@ -227,14 +227,14 @@ def cross_entropy(
     >>> cross_entropy(np.zeros((2, 3, 5)), np.zeros((2, 5), dtype=int), reduction="none").shape
     (2, 5)
     """
-    logits = _tensor(logits)
-    t = _array(target)
+    logits = logits if isinstance(logits, Tensor) else Tensor(logits)
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if (
-        weight is None
-        and not label_smoothing
-        and t.ndim == 1
+        t.ndim == 1
         and logits.ndim == 2
-        and t.dtype.kind in "iu"
+        and weight is None
+        and not label_smoothing
+        and (t.dtype.kind in "iu")
     ):
         # The training hot path: the fused op checks the targets and the
         # reduction itself, once, there.

@@ -66,22 +66,24 @@ def check_class_targets(
     ([2, 0], [True, False])
     """
     target = np.asarray(target)
-    if target.dtype.kind not in "iu":
+    kind = target.dtype.kind
+    if kind not in "iu":
         raise TargetTypeError(
             f"{fn}: class-index targets must be integers, got dtype {target.dtype} "
             f"with shape {target.shape}"
         )
-    expected = scores_shape[:1] + scores_shape[2:]
-    if target.shape != expected:
+    # (N, C) is the hot path: no tuple slicing for it
+    n, c = scores_shape[0], scores_shape[1]
+    if target.shape != ((n,) if len(scores_shape) == 2 else (n, *scores_shape[2:])):
         raise ShapeError(
             f"{fn}: target of shape {target.shape} does not fit input of shape "
-            f"{scores_shape}; class indices must have shape {expected}"
+            f"{scores_shape}; class indices must have shape {(n, *scores_shape[2:])}"
         )
-    target = _native(target)
-    c = scores_shape[1]
+    if not target.dtype.isnative:
+        target = _native(target)
     # Viewed as unsigned, a negative index becomes huge, so one max() checks
     # both ends of the range: the common, valid batch pays for one pass only.
-    unsigned = target.view(f"u{target.itemsize}") if target.dtype.kind == "i" else target
+    unsigned = target.view(f"u{target.itemsize}") if kind == "i" else target
     if target.size == 0 or unsigned.max() < c:
         if not 0 <= ignore_index < c:
             return target, None
