@@ -60,6 +60,15 @@ def _check_reduction(fn: str, reduction: str, allowed: tuple[str, ...] = REDUCTI
         raise OpError(f"{fn}: reduction must be one of {allowed}, got {reduction!r}")
 
 
+def _check_number(fn: str, name: str, value: Any) -> None:
+    # The argument order is API.md's (input, target, beta, reduction); torch's puts
+    # reduction third, so a string here is a reduction passed by position.
+    if isinstance(value, str):
+        raise ArgumentError(
+            f"{fn}: {name} must be a number, got {value!r}; pass reduction={value!r} by keyword"
+        )
+
+
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return losses.mean()
@@ -339,17 +348,18 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:  # noqa
 def smooth_l1_loss(
     input: Any,  # noqa: A002
     target: Any,
-    reduction: str = "mean",
     beta: float = 1.0,
+    reduction: str = "mean",
 ) -> Tensor:
     """``0.5 d² / beta`` where ``|d| < beta``, else ``|d| - beta/2`` (``d = input - target``);
-    ``beta=0`` is the L1 loss.
+    ``beta=0`` is the L1 loss. ``reduction`` as :func:`mse_loss`.
 
     Examples
     --------
     >>> smooth_l1_loss([0.5, 3.0], [0.0, 0.0], reduction="none")
     tensor([0.125, 2.5  ])
     """
+    _check_number("smooth_l1_loss", "beta", beta)
     _check_reduction("smooth_l1_loss", reduction)
     if beta < 0:
         raise OpError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
@@ -366,16 +376,18 @@ def smooth_l1_loss(
 def huber_loss(
     input: Any,  # noqa: A002
     target: Any,
-    reduction: str = "mean",
     delta: float = 1.0,
+    reduction: str = "mean",
 ) -> Tensor:
-    """``0.5 d²`` where ``|d| < delta``, else ``delta · (|d| - delta/2)``.
+    """``0.5 d²`` where ``|d| < delta``, else ``delta · (|d| - delta/2)``;
+    ``reduction`` as :func:`mse_loss`.
 
     Examples
     --------
     >>> huber_loss([0.5, 3.0], [0.0, 0.0], reduction="none", delta=2.0)
     tensor([0.125, 4.   ])
     """
+    _check_number("huber_loss", "delta", delta)
     _check_reduction("huber_loss", reduction)
     if not delta > 0:
         raise OpError(f"huber_loss: delta must be positive, got {delta}")

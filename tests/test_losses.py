@@ -426,3 +426,13 @@ def test_one_hot_errors():
         F.one_hot(np.array([0.0, 1.0]), 2)
     with pytest.raises(OpError, match=r"one_hot: cannot infer num_classes"):
         F.one_hot(np.zeros(0, dtype=int))
+
+
+def test_smooth_l1_and_huber_take_beta_and_delta_third_as_api_md():
+    x, t = [0.5, 3.0], [0.0, 0.0]
+    assert F.smooth_l1_loss(x, t, 0.5, "sum").item() == pytest.approx(0.25 + 2.75)
+    assert F.huber_loss(x, t, 2.0, "sum").item() == pytest.approx(0.125 + 4.0)
+    with pytest.raises(TypeError, match=r"smooth_l1_loss: beta must be a number, got 'sum'"):
+        F.smooth_l1_loss(x, t, "sum")
+    with pytest.raises(TypeError, match=r"huber_loss: delta must be a number.*reduction='none'"):
+        F.huber_loss(x, t, "none")
