@@ -23,12 +23,23 @@ REDUCTIONS = ("mean", "sum", "none")
 
 
 # Both numpy's class and the package's, so `except IndexError` and `except OpError`
-# each catch them (errors.py gains such classes package-wide; these are the loss ones).
-class TargetIndexError(OpError, IndexError):
+# each catch them: errors.py's combined classes where they exist.
+try:
+    from ..errors import OpIndexError, OpTypeError  # type: ignore[attr-defined, unused-ignore]
+except ImportError:  # pragma: no cover - before the engine's combined classes
+
+    class OpIndexError(OpError, IndexError):  # type: ignore[no-redef, unused-ignore]
+        """An index out of range or of the wrong kind."""
+
+    class OpTypeError(OpError, TypeError):  # type: ignore[no-redef, unused-ignore]
+        """An operand of a type the op cannot take."""
+
+
+class TargetIndexError(OpIndexError):
     """A class index is outside ``0..C-1`` (and is not ``ignore_index``)."""
 
 
-class TargetTypeError(OpError, TypeError):
+class TargetTypeError(OpTypeError):
     """A target of the wrong dtype: float class indices, integer probabilities."""
 
 
