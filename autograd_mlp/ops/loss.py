@@ -188,6 +188,8 @@ class SoftmaxCrossEntropy(Op):
 def softmax_cross_entropy(
     x: Any, target: Any, reduction: str = "mean", ignore_index: int = -100
 ) -> Any:
+    if ignore_index == -100:  # the default stays out of the node's attrs (and drawings)
+        return dispatch(SoftmaxCrossEntropy, x, target=target, reduction=reduction)
     return dispatch(
         SoftmaxCrossEntropy, x, target=target, reduction=reduction, ignore_index=ignore_index
     )
