@@ -129,8 +129,8 @@ def _check_smoothing(label_smoothing: float) -> None:
 
 
 def _mean(total: Tensor, denominator: Any) -> Tensor:
-    if denominator == 0:  # every sample ignored: nothing to average, nan as torch
-        return total * math.nan
+    if denominator == 0:  # every sample ignored: nan as torch, with a zero gradient
+        return total * 0.0 + math.nan
     return total / denominator
 
 

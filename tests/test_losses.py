@@ -191,12 +191,20 @@ def test_fused_cross_entropy_ignoring_a_real_class_equals_the_composite_path():
     assert fused == pytest.approx(composite, rel=1e-6)
 
 
-def test_everything_ignored_mean_is_nan_as_torch():
-    x = RNG.normal(size=(2, 3))
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_everything_ignored_mean_is_nan_with_zero_gradient_as_torch():
     t = np.array([-100, -100])
-    assert np.isnan(F.cross_entropy(x, t).item())
-    assert np.isnan(F.nll_loss(x, t).item())
-    assert F.cross_entropy(x, t, reduction="sum").item() == 0.0
+    for fn, kwargs in [
+        (F.cross_entropy, {}),
+        (F.cross_entropy, {"weight": np.ones(3)}),
+        (F.nll_loss, {}),
+    ]:
+        x = t64(RNG.normal(size=(2, 3)))
+        loss = fn(x, t, **kwargs)
+        assert np.isnan(loss.item())
+        loss.backward()
+        np.testing.assert_array_equal(x.grad.data, np.zeros((2, 3)))  # torch's gradient
+    assert F.cross_entropy(np.zeros((2, 3)), t, reduction="sum").item() == 0.0
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

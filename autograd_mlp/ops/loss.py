@@ -171,7 +171,7 @@ class SoftmaxCrossEntropy(Op):
         if s.reduction == "none":
             scale, row_scale = g.reshape(-1, 1), g
         else:
-            scale = row_scale = g / s.count if s.reduction == "mean" else g
+            scale = row_scale = g if s.reduction == "sum" else g / s.count if s.count else g * 0.0
         if s.keep is not None:  # ignored samples get no gradient
             scale, row_scale = scale * s.keep.reshape(-1, 1), row_scale * s.keep
         if isinstance(x, np.ndarray):
