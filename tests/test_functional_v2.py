@@ -239,3 +239,16 @@ def test_activations_accept_arrays_and_lists():
     for name, kwargs, _, _ in ACTIVATIONS:
         out = getattr(F, name)([[-1.5, 0.5]], **kwargs)
         assert isinstance(out, ag.Tensor) and out.shape == (1, 2), name
+
+
+def test_vectorised_erfc_matches_math_erfc():
+    import math
+
+    from autograd_mlp.ops.activations import _erfc_nonnegative
+
+    z = np.concatenate([np.linspace(0.0, 26.0, 20001), [1e-300, 1e-8, 1.5, 1.5 + 1e-12]])
+    expected = np.array([math.erfc(v) for v in z])
+    np.testing.assert_allclose(_erfc_nonnegative(z), expected, rtol=1e-13, atol=0)
+    x = np.array([-40.0, -5.0, 0.0, 5.0, 40.0, np.inf, -np.inf])
+    expected_cdf = [0.5 * math.erfc(-v / math.sqrt(2)) for v in x]
+    np.testing.assert_allclose(F.gelu(t64(x[:5])).data, x[:5] * expected_cdf[:5], rtol=1e-13)
