@@ -4,9 +4,12 @@ and reductions for every option, K-dim inputs, and the target defects of issue 9
 
 from __future__ import annotations
 
+import hypothesis.strategies as st
 import numpy as np
 import pytest
 from conftest import optional
+from hypothesis import given
+from hypothesis.extra import numpy as hnp
 
 import autograd_mlp as ag
 import autograd_mlp.functional as F
@@ -444,3 +447,44 @@ def test_smooth_l1_and_huber_take_beta_and_delta_third_as_api_md():
         F.smooth_l1_loss(x, t, "sum")
     with pytest.raises(TypeError, match=r"huber_loss: delta must be a number.*reduction='none'"):
         F.huber_loss(x, t, "none")
+
+
+# ---------------------------------------------------------------- property: any shape and option
+@st.composite
+def _class_problems(draw):
+    n, c = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    rest = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    logits = draw(hnp.arrays(np.float64, (n, c, *rest), elements=st.floats(-5, 5)))
+    target = draw(hnp.arrays(np.int64, (n, *rest), elements=st.integers(0, c - 1)))
+    if draw(st.booleans()):
+        target = np.where(draw(hnp.arrays(bool, target.shape)), -100, target)
+    weight = draw(st.none() | hnp.arrays(np.float64, (c,), elements=st.floats(0.1, 3)))
+    options = {
+        "reduction": draw(st.sampled_from(REDUCTIONS)),
+        "label_smoothing": draw(st.sampled_from([0.0, 0.25])),
+        "dtype": draw(st.sampled_from(["<i8", ">i4", "<i2"])),
+    }
+    return logits, target, weight, options
+
+
+@given(_class_problems())
+def test_cross_entropy_matches_torch_on_any_shape_and_options(problem):
+    torch = _torch()
+    logits, target, weight, options = problem
+    reduction, smoothing = options["reduction"], options["label_smoothing"]
+    tw = None if weight is None else torch.tensor(weight)
+    _compare(
+        lambda x: F.cross_entropy(
+            x,
+            target.astype(options["dtype"]),
+            reduction=reduction,
+            weight=weight,
+            label_smoothing=smoothing,
+        ),
+        lambda x: torch.nn.functional.cross_entropy(
+            x, torch.tensor(target), reduction=reduction, weight=tw, label_smoothing=smoothing
+        ),
+        [logits],
+        rtol=1e-9,
+        atol=1e-12,
+    )
