@@ -183,7 +183,9 @@ class ModuleDict(Module):
     (['cls', 'reg'], ['cls.weight', 'cls.bias'])
     """
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+    ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -211,7 +213,8 @@ class ModuleDict(Module):
         try:
             return self._modules[name]
         except KeyError:
-            raise KeyError(f"ModuleDict: no module {name!r}; keys are {list(self._modules)}") from None
+            keys = list(self._modules)
+            raise KeyError(f"ModuleDict: no module {name!r}; keys are {keys}") from None
 
     def __delitem__(self, name: str) -> None:
         self[name]  # noqa: B018 - raises the KeyError naming the keys

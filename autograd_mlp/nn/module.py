@@ -440,7 +440,8 @@ class Module:
         --------
         >>> from autograd_mlp import nn
         >>> seen = []
-        >>> _ = nn.Sequential(nn.Linear(1, 1), nn.ReLU()).apply(lambda m: seen.append(type(m).__name__))
+        >>> net = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+        >>> _ = net.apply(lambda m: seen.append(type(m).__name__))
         >>> seen
         ['Linear', 'ReLU', 'Sequential']
         """
