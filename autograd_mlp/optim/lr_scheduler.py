@@ -55,7 +55,9 @@ def _per_group(owner: str, name: str, value: Any, n: int) -> list[Any]:
     """``value`` repeated for ``n`` groups, or the list of ``n`` values given."""
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise ValueError(f"{owner}: expected {n} values of {name}, one per group, got {len(value)}")
+            raise ValueError(
+                f"{owner}: expected {n} values of {name}, one per group, got {len(value)}"
+            )
         return list(value)
     return [value] * n
 
