@@ -183,7 +183,7 @@ _ACTIVATIONS: dict[str, type[Module]] = {
     "softsign": _act.Softsign,
 }
 
-_NORMS: dict[str, type[Module]] = {"layer": LayerNorm, "batch": BatchNorm1d}
+_NORMS: dict[str, Callable[[int], Module]] = {"layer": LayerNorm, "batch": BatchNorm1d}
 
 _INITS: dict[str, Callable[..., Any]] = {
     "xavier_uniform": _init.xavier_uniform_,

@@ -141,8 +141,16 @@ class Module:
     (<class 'autograd_mlp.nn.module.Affine'>, {'scale': 2.0})
     """
 
+    # Written through __dict__ in __init__ (so __setattr__'s registration is
+    # bypassed); declared here for readers and type checkers.
     training: bool
     _init_args: dict[str, Any]
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent_buffers: set[str]
+    _modules: dict[str, Module]
+    _name: str
+    _owner: Module | None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

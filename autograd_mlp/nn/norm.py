@@ -9,6 +9,7 @@ as PyTorch does.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -27,7 +28,7 @@ def _as_tensor(x: Any) -> Tensor:
 
 
 def _check_eps(owner: str, eps: Any) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= eps < float("inf"):
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= float(eps) < math.inf:
         raise ValueError(f"{owner}: eps must be a finite number >= 0, got {eps!r}")
     return float(eps)
 
@@ -154,6 +155,11 @@ class BatchNorm1d(Module):
     >>> list(bn.state_dict())
     ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
     """
+
+    # Buffers (registered as None when track_running_stats is False).
+    running_mean: Tensor
+    running_var: Tensor
+    num_batches_tracked: Tensor
 
     def __init__(
         self,
