@@ -224,6 +224,8 @@ class Module:
 
     def _register(self, name: str, value: Any) -> None:
         params, modules = self._registries()
+        if isinstance(value, (Parameter, Module)):
+            self.__dict__["_buffers"].pop(name, None)
         if isinstance(value, Parameter):
             modules.pop(name, None)
             params[name] = value

@@ -76,14 +76,15 @@ def clip_grad_norm_(
     norm_type = _number(fn, "norm_type", norm_type)
     if norm_type <= 0:
         raise ValueError(f"{fn}: norm_type must be > 0 (or inf), got {norm_type}")
-    grads = [p.grad.data for p in _tensors(fn, parameters) if p.grad is not None]
+    with_grad = [p.grad for p in _tensors(fn, parameters) if p.grad is not None]
+    grads = [g.data for g in with_grad]
     if not grads:
         return Tensor(np.array(0.0, np.float32))
     dtype = np.result_type(*grads)
     if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
+        total = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in grads)
     else:
-        per = [np.linalg.norm(g.ravel().astype(dtype), ord=norm_type) for g in grads]
+        per = [np.linalg.norm(a.ravel().astype(dtype), ord=norm_type) for a in grads]
         total = float(np.linalg.norm(np.array(per, dtype), ord=norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
@@ -92,8 +93,9 @@ def clip_grad_norm_(
         )
     coef = max_norm / (total + 1e-6)
     if coef < 1:
-        for g in grads:
-            g *= g.dtype.type(coef)
+        for g in with_grad:
+            g.data *= g.dtype.type(coef)
+            g._version += 1
     return Tensor(np.array(total, dtype))
 
 
@@ -115,6 +117,7 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -
     for p in _tensors(fn, parameters):
         if p.grad is not None:
             np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+            p.grad._version += 1
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
