@@ -614,3 +614,34 @@ def test_init_and_layers_draw_from_the_package_generator():
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
     assert nn.init.get_rng() is ag_random.default_generator()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.MLP([3, 4, 2], activation="tanh", dropout=0.2, norm="batch"),
+        lambda: nn.Sequential(nn.Linear(2, 3), nn.GELU(approximate="tanh"), nn.Linear(3, 1)),
+        lambda: nn.Sequential(OrderedDict([("a", nn.Linear(2, 2)), ("b", nn.Identity())])),
+        lambda: nn.ModuleList([nn.Linear(1, 2), nn.LayerNorm((2,), eps=1e-3)]),
+        lambda: nn.ModuleDict({"emb": nn.Embedding(5, 2, padding_idx=0)}),
+        lambda: nn.Identity(7, key="x"),
+        lambda: Block(4, scale=0.5),
+    ],
+)
+def test_from_init_args_rebuilds_the_same_architecture(make):
+    module = make()
+    cls, args = module._constructor()
+    rebuilt = cls._from_init_args(args)
+    assert type(rebuilt) is type(module) and repr(rebuilt) == repr(module)
+    assert {k: v.shape for k, v in rebuilt.state_dict().items()} == {
+        k: v.shape for k, v in module.state_dict().items()
+    }
+    with pytest.raises(TypeError, match=r"unexpected constructor arguments \['nope'\]"):
+        cls._from_init_args({**args, "nope": 1})
+
+
+def test_assigning_a_parameter_over_a_buffer_replaces_it():
+    m = nn.Linear(1, 1)
+    m.register_buffer("extra", ag.tensor([0.0]))
+    m.extra = nn.Parameter([1.0])
+    assert [n for n, _ in m.named_buffers()] == [] and "extra" in dict(m.named_parameters())

@@ -10,8 +10,10 @@ layer made it (``node.scope``, used by the graph drawer to group nodes per modul
 Every module also remembers how it was built: the arguments of the outermost
 ``__init__`` call, bound to its signature with defaults filled in, are kept in
 ``module._init_args`` and returned by :meth:`Module._constructor` as
-``(cls, kwargs)``, so ``cls(**kwargs)`` (with ``*args`` parameters spread) builds
-the same architecture again. Checkpoints use it to rebuild a saved model.
+``(cls, kwargs)``, and ``cls._from_init_args(kwargs)`` (which spreads ``*args``
+parameters) builds the same architecture again; arguments that are modules
+(``Sequential``'s) have their own ``_constructor()``. Checkpoints use this to
+rebuild a saved model.
 """
 
 from __future__ import annotations
@@ -186,6 +188,32 @@ class Module:
         if args is None or args is _BUILDING:
             args = {}
         return type(self), dict(args)
+
+    @classmethod
+    def _from_init_args(cls, arguments: Mapping[str, Any]) -> Module:
+        """Build ``cls`` from arguments as :meth:`_constructor` reports them
+        (``*args`` lists spread, ``**kwargs`` dicts merged).
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+        >>> cls, args = net._constructor()
+        >>> cls._from_init_args(args)
+        Sequential(
+          (0): Linear(in_features=2, out_features=3, bias=True)
+          (1): ReLU()
+        )
+        """
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind_partial(None)
+        for name in list(signature.parameters)[1:]:
+            if name in arguments:
+                bound.arguments[name] = arguments[name]
+        unknown = sorted(set(arguments) - set(signature.parameters))
+        if unknown:
+            raise TypeError(f"{cls.__name__}: unexpected constructor arguments {unknown}")
+        return cls(*bound.args[1:], **bound.kwargs)
 
     # ------------------------------------------------------------------ registration
     def _registries(self) -> tuple[dict[str, Parameter | None], dict[str, Module]]:
