@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,8 +19,10 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 # ----------------------------------------------------------------- pinned, complete lint
 def _pyproject() -> dict:
-    import tomllib
-
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 

@@ -117,7 +117,7 @@ def skip_messages_with_paths(source: str) -> list[str]:
             and (node.args or node.keywords)
         ):
             continue
-        message = node.args[0] if node.args else node.keywords[0].value
+        message: ast.AST = node.args[0] if node.args else node.keywords[0].value
         if isinstance(message, ast.Name) and message.id in assigned:
             message = assigned[message.id]
         leaks = [name for name in _interpolated_names(message) if PATHLIKE.search(name)]
