@@ -59,7 +59,7 @@ def _without_times(text: str) -> list[list[str]]:
     return [re.sub(r"\b\d+(?:\.\d+)?s\b", "<t>", line).split() for line in text.splitlines()]
 
 
-@pytest.mark.parametrize("key", ["cli_default", "cli_xor", "cli_spiral"])
+@pytest.mark.parametrize("key", ["cli_default", "cli_xor"])
 def test_the_command_still_prints_the_stored_output(
     key: str, make_results: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
