@@ -24,7 +24,11 @@ from .ops import concatenate, stack
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
 
-__version__ = "0.1.0"
+# Single-sourced: pyproject.toml's version, read back from the installed metadata.
+try:
+    __version__ = __import__("importlib.metadata").metadata.version(__name__)
+except ModuleNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "AutogradError",

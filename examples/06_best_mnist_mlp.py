@@ -36,7 +36,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, add_training_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load, one_blas_thread
 
 from autograd_mlp import nn, optim
 from autograd_mlp.train import evaluate, fit
@@ -95,6 +95,7 @@ class ClippedStep:
         return self._step(closure)
 
 
+@one_blas_thread
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)
