@@ -22,7 +22,10 @@ backward formula and records what they do, so gradients can be differentiated.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
@@ -193,6 +196,48 @@ def _free(node: Op) -> None:
     }
 
 
+# --------------------------------------------------------------------------- observe
+# observe: engine helper's version supersedes this at merge
+@dataclass(frozen=True)
+class WalkStep:
+    """One step of the backward walk, as :func:`observe` reports it.
+
+    ``node`` is None when a leaf accumulates; ``grad`` is the complete (summed)
+    gradient reaching ``tensor``; ``input_grads`` is what the op's backward
+    returned, fitted to its inputs (aligned with ``node.inputs``), or ``()``.
+    """
+
+    tensor: Tensor
+    node: Op | None
+    grad: Any
+    input_grads: tuple[Any, ...]
+
+
+_observers = threading.local()
+
+
+@contextmanager
+def observe(callback: Callable[[WalkStep], None]) -> Iterator[None]:
+    """Call ``callback(step)`` for every step of the backward walks in this thread.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor(3.0, requires_grad=True)
+    >>> seen = []
+    >>> with ag.engine.observe(seen.append):
+    ...     (x * x).backward()
+    >>> [s.node.name if s.node else "leaf" for s in seen]
+    ['mul', 'leaf']
+    """
+    previous = getattr(_observers, "callback", None)
+    _observers.callback = callback
+    try:
+        yield
+    finally:
+        _observers.callback = previous
+
+
 # --------------------------------------------------------------------------- the walk
 def _run(
     roots: Sequence[Tensor],
@@ -218,6 +263,7 @@ def _run(
     wanted = None if capture is None else {id(t) for t in capture}
     captured: dict[int, Any] = {}
     handed_out = {id(g) for g in grads.values()}
+    observer = getattr(_observers, "callback", None)
 
     previous_mode = _enabled[0]
     _enabled[0] = create_graph
@@ -241,6 +287,8 @@ def _run(
             if node is None:
                 if wanted is None:
                     _accumulate(tensor, g, handed_out)
+                if observer is not None:
+                    observer(WalkStep(tensor, None, g, ()))
                 continue
             # First order, the formula gets the arrays apply() unwrapped; with
             # create_graph, the Tensors themselves, so what it does is recorded.
@@ -252,15 +300,20 @@ def _run(
             # Fit each input's gradient to the input and add it to what that input
             # has collected so far. The usual case, an ndarray of the input's shape
             # and dtype already, costs three comparisons and no call.
+            fitted: list[Any] = []
             for x, data, gx, needed in zip(inputs, arrays, input_grads, node.needs_input_grad):
                 if not needed or gx is None:
+                    fitted.append(None)
                     continue
                 fits = type(gx) is np.ndarray and gx.shape == data.shape
                 if not fits or gx.dtype is not data.dtype:  # (_fit compares dtypes with ==)
                     gx = _fit(gx, data)
+                fitted.append(gx)
                 key = id(x)
                 prev = grads.get(key)
                 grads[key] = gx if prev is None else prev + gx
+            if observer is not None:
+                observer(WalkStep(tensor, node, g, tuple(fitted)))
             if not retain_graph:
                 _free(node)
     finally:
@@ -355,4 +408,4 @@ def grad(
 
 from . import ops as _ops  # noqa: E402  (ops import this module's siblings first)
 
-__all__ = ["backward", "enable_grad", "grad", "sum_to_shape", "toposort"]
+__all__ = ["WalkStep", "backward", "enable_grad", "grad", "observe", "sum_to_shape", "toposort"]
