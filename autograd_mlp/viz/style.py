@@ -79,16 +79,28 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=False)
 
 
-def num(x: float) -> str:
-    """A number in 4 significant digits: ``0.1235``, ``-3``, ``1.5e-07``, ``nan``."""
-    x = float(x)
-    if math.isnan(x):
+def num(x: Any) -> str:
+    """A number in at most 5 significant digits, exactly when that is enough.
+
+    Short constants keep every digit (``1.0001``, ``0.00125``); others get 4
+    (``0.1235``, ``1.5e-07``). A numpy scalar is judged in its own precision,
+    so float32 ``1.0001`` is ``1.0001`` too.
+
+    Examples
+    --------
+    >>> num(1.0001), num(2 / 3), num(-3.0), num(float("nan"))
+    ('1.0001', '0.6667', '-3', 'nan')
+    """
+    v = x if isinstance(x, np.floating) else np.float64(float(x))
+    if np.isnan(v):
         return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
         return "0"
-    return f"{x:.4g}"
+    mantissa = np.format_float_scientific(v, unique=True, trim="-").split("e")[0]
+    digits = len(mantissa.lstrip("-").replace(".", ""))
+    return f"{float(v):.{digits if digits <= 5 else 4}g}"
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -102,10 +114,14 @@ def shape_str(shape: tuple[int, ...]) -> str:
 
 def _tiny(a: np.ndarray) -> str:
     """All values of a small array, nested like numpy: ``[[1, 2], [3, 4]]``."""
-    fmt = str if a.dtype.kind in "biu" else num
+    if a.dtype.kind in "biu":
+        flat = [str(v) for v in a.reshape(-1).tolist()]
+    elif a.dtype.kind == "f":
+        flat = [num(v) for v in a.reshape(-1)]  # numpy scalars: judged in their dtype
+    else:
+        flat = [num(v) for v in a.reshape(-1).tolist()]
     if a.ndim == 0:
-        return fmt(a.item())
-    flat = [fmt(v) for v in a.reshape(-1).tolist()]
+        return flat[0]
     # Nest the flat list from the innermost axis outwards.
     parts = flat
     for n in reversed(a.shape):
