@@ -93,11 +93,11 @@ def player_body(svgs: Sequence[str], texts: Sequence[str], embed: bool = False) 
     n = len(svgs)
     controls = (
         '<div class="agm-controls">'
-        '<button class="agm-first" title="first step">\u23ee</button>'
+        '<button class="agm-first" title="first step">\u25c0\u25c0</button>'
         '<button class="agm-prev" title="previous step">\u25c0</button>'
         '<button class="agm-play">\u25b6 play</button>'
         '<button class="agm-next" title="next step">\u25b6</button>'
-        '<button class="agm-last" title="last step">\u23ed</button>'
+        '<button class="agm-last" title="last step">\u25b6\u25b6</button>'
         f'<input class="agm-slider" type="range" min="0" max="{max(n - 1, 0)}" value="0" '
         'aria-label="step">'
         '<span class="agm-counter"></span></div>'
