@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import optional
 
 import autograd_mlp as ag
 from autograd_mlp.viz import animate_backward
 from autograd_mlp.viz import style as S
 from autograd_mlp.viz.browser import dump_dom, find_chromium, screenshot
-from tests.conftest import optional
 
 
 def needed(found: str | None, what: str, hint: str) -> str:

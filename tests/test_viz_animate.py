@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import optional
 
 import autograd_mlp as ag
 from autograd_mlp import functional as F
@@ -20,7 +21,6 @@ from autograd_mlp import nn
 from autograd_mlp.errors import AutogradError
 from autograd_mlp.viz import animate_backward
 from autograd_mlp.viz.player import MAX_IMAGE_WIDTH
-from tests.conftest import optional
 
 
 @pytest.fixture

@@ -213,9 +213,7 @@ def _explain(step: AnimationStep, state: _State, names: Mapping[int, str], root:
         n = state.total.get(id(step.tensor), 1)
         summed = f" (the sum of {n} contributions)" if n > 1 else ""
         return f"leaf {t} receives its gradient: .grad = {_short(step.received)}{summed}."
-    parts = [
-        f"backward of {step.op}: it receives d({root})/d({t}) = {_short(step.received)}"
-    ]
+    parts = [f"backward of {step.op}: it receives d({root})/d({t}) = {_short(step.received)}"]
     # Contributions of this very step (x * x sends two) count up from before it.
     pending = {id(x): 0 for x in step.inputs if x is not None}
     for x, g in zip(step.inputs, step.sent):
@@ -281,7 +279,12 @@ def _item_attrs(it: Item, state: _State, disp: _Display, active: set[int], show_
     if it.kind == CONST:
         a = np.asarray(it.obj)
         text = S.summarize(a) if a.size <= S.SMALL else f"{a.dtype}{S.shape_str(a.shape)}"
-        return {"shape": "box", "style": "rounded,dashed", "fontsize": "9", "label": f"<{S.esc(text)}>"}
+        return {
+            "shape": "box",
+            "style": "rounded,dashed",
+            "fontsize": "9",
+            "label": f"<{S.esc(text)}>",
+        }
     t = it.obj
     rows, g = _tensor_rows(t, it, state, disp, show_values)
     on = id(t) in active
@@ -289,47 +292,55 @@ def _item_attrs(it: Item, state: _State, disp: _Display, active: set[int], show_
     return {
         "shape": "none",
         "margin": "0",
-        "label": L.table(rows, _fill(id(t), state, on), SENT if on else border, outline=3 if on else 0),
+        "label": L.table(
+            rows, _fill(id(t), state, on), SENT if on else border, outline=3 if on else 0
+        ),
         "tooltip": L.tooltip(_tname(t, disp.names), t.data, g),
     }
 
 
-def _group_attrs(scope: str, members: list[Item], state: _State, disp: _Display, active: set[int]):
-    cls = disp.classes.get(scope)
-    head = f"<B>{S.esc(cls or '')}</B> {S.esc(scope or '(top)')}"
-    on = any(id(it.obj) in active for it in members if it.kind != CONST)
-    rows = [L.wide(head)]
+def _grad_text(t: Tensor, state: _State) -> str:
+    g = state.acc.get(id(t))
+    text = S.shape_str(t.shape)
+    return text + (f"  ‖grad‖ {S.num(S.l2norm(g))}" if g is not None else "")
+
+
+def _group_rows(members: list[Item], state: _State, disp: _Display) -> tuple[list[str], bool]:
+    """Rows of a collapsed module: its ops, parameters and last output; and whether
+    every parameter has its gradient."""
+    rows = []
     ops = [it.obj.name for it in members if it.kind == OP]
     if ops:
         rows.append(L.row("ops", ", ".join(ops)))
-    complete = True
-    for it in members:
-        if it.kind != TENSOR or it.role != PARAMETER:
-            continue
-        g = state.acc.get(id(it.obj))
-        label = (disp.names.get(id(it.obj)) or it.obj.name or "param").rsplit(".", 1)[-1]
-        text = S.shape_str(it.obj.shape)
-        if g is not None:
-            text += f"  ‖grad‖ {S.num(S.l2norm(g))}"
-        else:
-            complete = False
-        rows.append(L.row(label, text))
+    params = [it.obj for it in members if it.kind == TENSOR and it.role == PARAMETER]
+    for t in params:
+        label = (disp.names.get(id(t)) or t.name or "param").rsplit(".", 1)[-1]
+        rows.append(L.row(label, _grad_text(t, state)))
     outs = [it for it in members if it.kind == TENSOR and it.obj._node is not None]
     if outs:
-        out = max(outs, key=lambda it: it.key).obj  # the module's last result
-        g = state.acc.get(id(out))
-        text = S.shape_str(out.shape)
-        if g is not None:
-            text += f"  ‖grad‖ {S.num(S.l2norm(g))}"
-        rows.append(L.row("out", text))
-    fill = ACTIVE_TENSOR if on else (DONE if complete and any(
-        id(it.obj) in state.done for it in members if it.kind == TENSOR) else S.FILL["module"])
-    tip = "\n".join(f"{k}: {v}" for k, v in [("module", f"{cls or ''} {scope}"), ("ops", ", ".join(ops))])
+        rows.append(L.row("out", _grad_text(max(outs, key=lambda it: it.key).obj, state)))
+    return rows, all(id(t) in state.acc for t in params)
+
+
+def _group_attrs(scope: str, members: list[Item], state: _State, disp: _Display, active: set[int]):
+    cls = disp.classes.get(scope) or ""
+    on = any(id(it.obj) in active for it in members if it.kind != CONST)
+    rows, complete = _group_rows(members, state, disp)
+    reached = any(id(it.obj) in state.done for it in members if it.kind == TENSOR)
+    fill = S.FILL["module"]
+    if on:
+        fill = ACTIVE_TENSOR
+    elif complete and reached:
+        fill = DONE
+    head = L.wide(f"<B>{S.esc(cls)}</B> {S.esc(scope or '(top)')}")
+    ops = ", ".join(it.obj.name for it in members if it.kind == OP)
     return {
         "shape": "none",
         "margin": "0",
-        "label": L.table(rows, fill, SENT if on else S.BORDER["module"], outline=3 if on else 0),
-        "tooltip": tip.replace("\n", "&#10;"),
+        "label": L.table(
+            [head, *rows], fill, SENT if on else S.BORDER["module"], outline=3 if on else 0
+        ),
+        "tooltip": f"module {cls} {scope}&#10;ops: {ops}",
     }
 
 
@@ -382,7 +393,7 @@ def _frame(
         node_attr={"fontname": S.FONT, "fontsize": "10"},
         edge_attr={"color": S.EDGE, "arrowsize": "0.7", "fontname": S.FONT, "fontsize": "9"},
     )
-    for i, (nid, members, scope) in enumerate(disp.nodes):
+    for nid, members, scope in disp.nodes:
         if scope is not None:
             attrs = _group_attrs(scope, members, state, disp, active)
         else:
@@ -560,7 +571,9 @@ def _options(draw_options: dict[str, Any]) -> dict[str, Any]:
     }
     opts.update(draw_options)
     if opts["max_frames"] < 2:
-        raise ValueError(f"animate_backward: max_frames must be at least 2, got {opts['max_frames']}")
+        raise ValueError(
+            f"animate_backward: max_frames must be at least 2, got {opts['max_frames']}"
+        )
     return opts
 
 
@@ -628,8 +641,8 @@ def animate_backward(
     >>> a.grad.item()          # exactly what y.backward() gives: 2a + 1
     5.0
     """
-    from .draw import _module_classes, _named_params, _param_scopes
     from ..engine import observe
+    from .draw import _module_classes, _named_params, _param_scopes
 
     opts = _options(draw_options)
     names: dict[int, str] = {}

@@ -66,6 +66,23 @@ class Graph:
     n_freed: int = 0  # ops whose saved values were freed by backward()
 
 
+def structure(op: Op) -> tuple[tuple[Any, ...], tuple[tuple[int, ...], ...]]:
+    """``(parents, shapes)`` of a node, live or freed.
+
+    A parent is the input's node if it has one, else the leaf Tensor. Nodes that
+    record ``parents``/``shapes`` (always, or only once freed) are read as they are;
+    otherwise both are derived from the live ``inputs``.
+    """
+    parents = getattr(op, "parents", None)
+    if parents is not None:
+        return tuple(parents), tuple(tuple(s) for s in getattr(op, "shapes", ()))
+    tensors = [x for x in (op.inputs or ()) if isinstance(x, Tensor)]
+    return (
+        tuple(x if x._node is None else x._node for x in tensors),
+        tuple(tuple(x.shape) for x in tensors),
+    )
+
+
 def walk(
     roots: Sequence[Tensor],
     names: dict[int, str],
@@ -155,8 +172,7 @@ def walk(
                 edges.append((src, dst, pos))
             continue
         n_freed += 1
-        parents = getattr(op, "parents", ())
-        shapes = getattr(op, "shapes", ())
+        parents, shapes = structure(op)
         for pos, (parent, shape) in enumerate(zip(parents, shapes)):
             if isinstance(parent, Tensor):
                 src = tensor_item(parent)
@@ -168,4 +184,4 @@ def walk(
     return Graph(ordered, edges, output_of, n_freed)
 
 
-__all__ = ["Graph", "Item", "walk"]
+__all__ = ["Graph", "Item", "structure", "walk"]

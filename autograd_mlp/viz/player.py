@@ -52,11 +52,16 @@ _JS = """
     slider.value = String(current);
     counter.textContent = "step " + (current + 1) + " of " + n;
   }
-  function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "\\u25b6 play"; }
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; }
+    play.textContent = "\\u25b6 play";
+  }
   function start() {
     if (current >= n - 1) { show(0); }
     play.textContent = "\\u275a\\u275a pause";
-    timer = setInterval(function () { if (current >= n - 1) { stop(); } else { show(current + 1); } }, %(ms)d);
+    timer = setInterval(function () {
+      if (current >= n - 1) { stop(); } else { show(current + 1); }
+    }, %(ms)d);
   }
   play.onclick = function () { if (timer) { stop(); } else { start(); } };
   root.querySelector(".agm-prev").onclick = function () { stop(); show(current - 1); };
@@ -69,7 +74,9 @@ _JS = """
     if (!m) { return 0; }
     return m[1] === "last" ? n - 1 : parseInt(m[1], 10);
   }
-  if (%(hash)s) { window.addEventListener("hashchange", function () { stop(); show(fromHash()); }); }
+  if (%(hash)s) {
+    window.addEventListener("hashchange", function () { stop(); show(fromHash()); });
+  }
   show(%(hash)s ? fromHash() : 0);
 })();
 """
@@ -112,9 +119,7 @@ def player_body(svgs: Sequence[str], texts: Sequence[str], embed: bool = False) 
     )
 
 
-def player_html(
-    svgs: Sequence[str], texts: Sequence[str], title: str, embed: bool = False
-) -> str:
+def player_html(svgs: Sequence[str], texts: Sequence[str], title: str, embed: bool = False) -> str:
     """A whole HTML page (or, ``embed=True``, a fragment for Jupyter) playing the frames.
 
     Examples
@@ -127,7 +132,7 @@ def player_html(
     if embed:
         return body
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )

@@ -41,7 +41,9 @@ def to_bytes(graph: Any, fmt: str) -> bytes:
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizNotFoundError(INSTALL_HINT.format(fmt=fmt.upper())) from exc
     except graphviz.CalledProcessError as exc:
-        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
+        stderr = (
+            exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
+        )
         raise RuntimeError(f"render: dot failed on this graph: {stderr or exc}") from exc
 
 

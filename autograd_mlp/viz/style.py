@@ -26,6 +26,8 @@ FILL = {
     "op": "#ffefa6",  # yellow: operations
     "const": "#ffffff",
     "module": "#e8f1e4",  # a collapsed module
+    "cluster": "#f4f6fb",  # the box around a module's nodes
+    "nan_origin": "#ffefa6",  # an op (yellow) with a red border: NaN/inf start here
     "error": "#fb9a99",  # red: NaN/inf, failed gradient check
 }
 # Border colours by role; in the gradient view the border keeps the role while the
@@ -40,6 +42,8 @@ BORDER = {
     "op": "#b59a2e",
     "const": "#aaaaaa",
     "module": "#4d7f3b",
+    "cluster": "#7f8fa6",
+    "nan_origin": "#d7191c",
     "error": "#d7191c",
 }
 LEGEND_TEXT = {
@@ -47,15 +51,34 @@ LEGEND_TEXT = {
     "leaf": "leaf, requires grad",
     "input": "input / constant tensor",
     "intermediate": "intermediate tensor",
-    "output": "output (root)",
+    "output": "output (root): what was drawn, e.g. the loss",
     "freed": "freed by backward()",
     "op": "operation",
     "const": "constant operand",
-    "module": "collapsed module",
-    "error": "NaN / inf / failed check",
+    "module": "collapsed module (one node per nn.Module)",
+    "cluster": "box: the ops an nn.Module ran, with its parameters",
+    "nan_origin": "op whose output has NaN/inf from finite inputs",
+    "error": "NaN / inf / failed gradient check",
 }
-CLUSTER_FILL = "#f4f6fb"
-CLUSTER_BORDER = "#7f8fa6"
+#: Legend rows, in this order; only the roles present in a drawing are listed.
+LEGEND_ORDER = (
+    "parameter",
+    "leaf",
+    "input",
+    "intermediate",
+    "freed",
+    "output",
+    "const",
+    "op",
+    "cluster",
+    "module",
+    "nan_origin",
+    "error",
+)
+#: Roles whose fill keeps its meaning in the gradient-colour view.
+UNPAINTED = frozenset({"op", "const", "module", "cluster", "nan_origin", "error"})
+CLUSTER_FILL = FILL["cluster"]
+CLUSTER_BORDER = BORDER["cluster"]
 EDGE = "#666666"
 ERROR_TEXT = "#c00000"
 
@@ -175,31 +198,43 @@ def l2norm(a: Any) -> float:
     return float(math.sqrt(float(np.dot(f, f)))) if f.size else 0.0
 
 
+def _slice_text(v: slice) -> str:
+    start = "" if v.start is None else str(v.start)
+    stop = "" if v.stop is None else str(v.stop)
+    step = "" if v.step is None else f":{v.step}"
+    return f"{start}:{stop}{step}"
+
+
+def _array_text(v: np.ndarray) -> str:
+    return _tiny(v) if v.size <= SMALL else f"{v.dtype}{shape_str(v.shape)}"
+
+
+def _sequence_text(v: tuple | list) -> str:
+    inner = ", ".join(_attr_value(x) for x in v)
+    if isinstance(v, list):
+        return f"[{inner}]"
+    return f"({inner},)" if len(v) == 1 else f"({inner})"
+
+
 def _attr_value(v: Any) -> str:
     """An attribute value, compactly: arrays by dtype and shape unless tiny."""
-    if isinstance(v, np.ndarray):
-        if v.size <= SMALL:
-            return _tiny(v)
-        return f"{v.dtype}{shape_str(v.shape)}"
     if isinstance(v, np.dtype) or (isinstance(v, type) and issubclass(v, np.generic)):
         return str(np.dtype(v))
-    if isinstance(v, slice):
-        start = "" if v.start is None else str(v.start)
-        stop = "" if v.stop is None else str(v.stop)
-        step = "" if v.step is None else f":{v.step}"
-        return f"{start}:{stop}{step}"
     if v is Ellipsis:
         return "..."
-    if isinstance(v, tuple):
-        inner = ", ".join(_attr_value(x) for x in v)
-        return f"({inner},)" if len(v) == 1 else f"({inner})"
-    if isinstance(v, list):
-        return "[" + ", ".join(_attr_value(x) for x in v) + "]"
-    if isinstance(v, float):
-        return num(v)
-    if isinstance(v, np.generic):
-        return _attr_value(v.item())
+    for kind, fmt in _ATTR_FORMATS:
+        if isinstance(v, kind):
+            return fmt(v)
     return str(v)
+
+
+_ATTR_FORMATS: tuple[tuple[Any, Any], ...] = (
+    (np.ndarray, _array_text),
+    (slice, _slice_text),
+    ((tuple, list), _sequence_text),
+    (float, num),
+    (np.generic, lambda v: _attr_value(v.item())),
+)
 
 
 def attrs_text(attrs: dict[str, Any]) -> list[str]:
