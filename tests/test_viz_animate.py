@@ -207,3 +207,15 @@ def test_gif_and_apng_frames(tmp_path: Path, dot_program: str) -> None:
                 im.seek(i)
                 sizes.add(im.size)
             assert len(sizes) == 1
+
+
+def test_cli_animate(tmp_path: Path, capsys: pytest.CaptureFixture[str], dot_program: str) -> None:
+    from autograd_mlp.cli import main
+
+    out = tmp_path / "walk.html"
+    argv = ["graph", "--sizes", "4,3,2", "--data", "random", "--animate", str(out)]
+    assert main(argv) == 0
+    assert "frames" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").count('class="agm-frame"') > 5
+    assert main(["graph", "--sizes", "4,3,2", "--animate", str(tmp_path / "a.txt")]) != 0
+    assert ".html, .gif or .png" in capsys.readouterr().err
