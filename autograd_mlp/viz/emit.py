@@ -87,9 +87,17 @@ def _edges(dot: graphviz.Digraph, model: DisplayModel) -> None:
 def _legend(dot: graphviz.Digraph, labels: LabelBuilder, grad_colors: bool) -> None:
     with dot.subgraph(name="cluster_legend") as sub:
         sub.attr(label="", style="rounded", color="#cccccc")
-        sub.node("legend", label=labels.legend(), shape="none", margin="0")
+        label = labels.legend()
         if grad_colors and labels.scale is not None:
-            sub.node("legend_grad", label=labels.grad_legend(), shape="none", margin="0")
+            # One node, the colour scale under the kinds: side by side they would
+            # make a top-down drawing twice as wide.
+            parts = (label[1:-1], labels.grad_legend()[1:-1])
+            label = (
+                '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0">'
+                + "".join(f"<TR><TD>{p}</TD></TR>" for p in parts)
+                + "</TABLE>>"
+            )
+        sub.node("legend", label=label, shape="none", margin="0")
 
 
 def heading(title: str | None, notes: list[str]) -> str | None:
