@@ -6,7 +6,8 @@ in order in one namespace (as tests/test_docs.py runs them), and after a block
 with a picture the drawing it left in ``dot`` (a ``graphviz.Digraph``) or
 ``anim`` (a ``BackwardAnimation``) is written to docs/gallery/ as ``NAME.dot``
 (the DOT text, which tests/test_viz_gallery.py compares with a fresh run) and
-the picture (SVG and PNG, or GIF plus the HTML player and a browser screenshot).
+the picture (SVG and PNG, or GIF plus the HTML player and a browser screenshot);
+a matplotlib figure left in ``fig`` is written as ``NAME.png``.
 
 Run from anywhere (needs Graphviz ``dot``; the screenshot needs Chromium)::
 
@@ -32,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "visualisation.md"
 GALLERY = ROOT / "docs" / "gallery"
 BLOCK = re.compile(r"^```python\n(.*?)^```\n", re.S | re.M)
+#: What a block with a picture leaves: an animation, a drawing or a matplotlib figure.
+KINDS = ("anim", "dot", "fig")
 PICTURE = re.compile(r"\A\s*!\[[^\]]*\]\(gallery/([\w-]+)\.(png|gif|svg)\)")
 
 
@@ -80,23 +83,26 @@ def drawings(page: Path = PAGE) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with _in_tmp_dir(), np.errstate(all="ignore"):
         for i, block in enumerate(blocks(page)):
-            previous = {k: namespace.get(k) for k in ("anim", "dot")}
+            previous = {k: namespace.get(k) for k in KINDS}
             exec(compile(block.code, f"{page.name}[block {i}]", "exec"), namespace)
             if block.picture is None:
                 continue
-            fresh = [namespace[k] for k in ("anim", "dot") if namespace.get(k) is not previous[k]]
+            fresh = [namespace[k] for k in KINDS if namespace.get(k) is not previous[k]]
             what = fresh[0] if fresh else None
             if what is None:
                 raise RuntimeError(
                     f"{page.name} block {i} is followed by gallery/{block.picture} but "
-                    "assigns no new `dot` or `anim` drawing"
+                    "assigns no new `dot`, `anim` or `fig`"
                 )
             found[block.picture] = what
     return found
 
 
-def dot_text(what: Any) -> str:
-    return frames_text(what) if hasattr(what, "frames") else what.source
+def dot_text(what: Any) -> str | None:
+    """The DOT text of a drawing or animation; None for a matplotlib figure."""
+    if hasattr(what, "frames"):
+        return frames_text(what)
+    return getattr(what, "source", None)
 
 
 def _write_animation(name: str, anim: Any, out: Path) -> None:
@@ -116,8 +122,15 @@ def write(name: str, what: Any, out: Path, dot_only: bool) -> None:
     from autograd_mlp.data._atomic import atomic_write
     from autograd_mlp.viz import render
 
+    text = dot_text(what)
+    if text is None:  # a matplotlib figure
+        if not dot_only:
+            with atomic_write(out / f"{name}.png") as f:
+                what.savefig(f, format="png", dpi=100)
+            print(f"wrote {name}")
+        return
     with atomic_write(out / f"{name}.dot") as f:
-        f.write(dot_text(what).encode("utf-8"))
+        f.write(text.encode("utf-8"))
     if dot_only:
         return
     if hasattr(what, "frames"):

@@ -109,7 +109,7 @@ def plot_weights(
         _save(fig, path)
         return fig
     n = min(w.shape[0], MAX_TILES)
-    cols = min(n, 10)
+    cols = min(n, 8)
     rows = math.ceil(n / cols)
     fig = Figure(figsize=(1.2 * cols + 1, 1.25 * rows + 0.6), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).reshape(-1)
