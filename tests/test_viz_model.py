@@ -134,3 +134,17 @@ def test_svg_has_hover_text(tmp_path: Path) -> None:
     y.backward(retain_graph=True)
     svg = render(draw_graph(y), tmp_path / "g.svg").read_text()
     assert 'xlink:title="a (7,) float32&#10;value: [1.0001, 2, 3, 4, 5, 6, 7]&#10;grad:' in svg
+
+
+def test_no_viz_function_above_complexity_15() -> None:
+    import subprocess
+
+    if shutil.which("ruff") is None:
+        if os.environ.get("CI"):
+            pytest.fail("ruff is missing on CI")
+        pytest.skip("ruff is not installed")
+    viz = Path(__file__).resolve().parents[1] / "autograd_mlp" / "viz"
+    cmd = ["ruff", "check", "--no-cache", "--select", "C901", "--config"]
+    cmd += ["lint.mccabe.max-complexity=15", str(viz)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -561,7 +561,7 @@ def _options(draw_options: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(
             f"animate_backward: unknown draw option(s) {unknown}; choose from {list(_DRAW_OPTIONS)}"
         )
-    opts = {
+    opts: dict[str, Any] = {
         "rankdir": "TB",
         "show_values": True,
         "title": None,

@@ -38,6 +38,7 @@ def gradcheck_reports(gradcheck: Any) -> list[tuple[Op, list[str]]]:
                 report = located
         if getattr(report, "ok", False) is True:
             continue
+        node: Any
         if isinstance(report, Op):
             node, text = report, ""
         elif isinstance(report, Tensor):

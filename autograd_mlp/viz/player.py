@@ -158,7 +158,7 @@ def _png_frames(frames: Sequence[Any]) -> list[Any]:
     for im in images:
         canvas = Image.new("RGB", (width, height), "white")
         canvas.paste(im, (0, 0))
-        out.append(canvas.resize(size, Image.LANCZOS) if scale < 1 else canvas)
+        out.append(canvas.resize(size, Image.Resampling.LANCZOS) if scale < 1 else canvas)
     return out
 
 
