@@ -27,12 +27,14 @@ digraph autograd_graph {
 
 from .animate import AnimationStep, BackwardAnimation, animate_backward
 from .draw import draw_graph
+from .options import DrawOptions
 from .plots import plot_samples, plot_weights
 from .render import GraphvizNotFoundError, render
 
 __all__ = [
     "AnimationStep",
     "BackwardAnimation",
+    "DrawOptions",
     "GraphvizNotFoundError",
     "animate_backward",
     "draw_graph",
