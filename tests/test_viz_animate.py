@@ -220,3 +220,19 @@ def test_cli_animate(tmp_path: Path, capsys: pytest.CaptureFixture[str], dot_pro
     assert out.read_text(encoding="utf-8").count('class="agm-frame"') > 5
     assert main(["graph", "--sizes", "4,3,2", "--animate", str(tmp_path / "a.txt")]) != 0
     assert ".html, .gif or .png" in capsys.readouterr().err
+
+
+def test_recorder_reads_freed_nodes_through_their_parents() -> None:
+    from autograd_mlp.engine import WalkStep
+    from autograd_mlp.viz.animate import _Recorder
+    from autograd_mlp.viz.graph import walk
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    y = h.sum()
+    recorder = _Recorder(walk([y], {}))
+    y.backward()  # frees both nodes before the recorder sees them
+    recorder(WalkStep(y, y._node, np.float32(1.0), (np.ones(2, np.float32),)))
+    recorder(WalkStep(h, h._node, np.ones(2, np.float32), (np.full(2, 2.0), None)))
+    assert recorder.steps[0].inputs == (h,)  # the sum's parent node stands for h
+    assert recorder.steps[1].inputs == ()  # x * 2.0 had a constant: no safe alignment

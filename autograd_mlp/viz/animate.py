@@ -29,7 +29,7 @@ from ..op import Op
 from ..tensor import Tensor
 from . import labels as L
 from . import style as S
-from .graph import CONST, OP, PARAMETER, TENSOR, Graph, Item, walk
+from .graph import CONST, OP, PARAMETER, TENSOR, Graph, Item, structure, walk
 
 #: Walks longer than this are summarised: one frame per module, then a cap.
 MAX_FRAMES = 200
@@ -92,14 +92,28 @@ def _copy(g: Any) -> np.ndarray | None:
 class _Recorder:
     """Collects the engine's walk steps, copying the arrays (later steps may add in place)."""
 
-    def __init__(self) -> None:
+    def __init__(self, graph: Graph) -> None:
         self.steps: list[AnimationStep] = []
+        self.graph = graph
+
+    def _inputs(self, node: Op | None, n_grads: int) -> tuple[Tensor | None, ...]:
+        """The op's operands, aligned with its input gradients."""
+        if node is None:
+            return ()
+        if node.inputs is not None:
+            return tuple(x if isinstance(x, Tensor) else None for x in node.inputs)
+        # Already freed: its parents (a node stands for its output), when they align.
+        parents, _ = structure(node)
+        if len(parents) != n_grads:
+            return ()
+        out = self.graph.output_of
+        return tuple(
+            p if isinstance(p, Tensor) else getattr(out.get(id(p)), "obj", None) for p in parents
+        )
 
     def __call__(self, step: Any) -> None:
         node = step.node
-        inputs: tuple[Tensor | None, ...] = ()
-        if node is not None and node.inputs is not None:
-            inputs = tuple(x if isinstance(x, Tensor) else None for x in node.inputs)
+        inputs = self._inputs(node, len(step.input_grads))
         self.steps.append(
             AnimationStep(
                 index=len(self.steps),
@@ -533,10 +547,15 @@ class BackwardAnimation:
             f.write(data)
         return path
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         from .player import player_html
+        from .render import GraphvizNotFoundError
 
-        return player_html(self.svgs(), [s.text for s in self.steps], "", embed=True)
+        try:
+            svgs = self.svgs()
+        except GraphvizNotFoundError:  # Jupyter then shows the repr instead
+            return None
+        return player_html(svgs, [s.text for s in self.steps], "", embed=True)
 
 
 def _check_root(root: Any, graph: Graph) -> None:
@@ -654,7 +673,7 @@ def animate_backward(
         graph = Graph([], [])
     _check_root(root, graph)
     _param_scopes(graph, names)
-    recorder = _Recorder()
+    recorder = _Recorder(graph)
     with observe(recorder):
         root.backward(grad, retain_graph=retain_graph)
     steps = recorder.steps
