@@ -418,7 +418,31 @@ def _frame(
         text = labels.get((a, b, pos))
         kw = {"label": text, "color": SENT, "fontcolor": SENT, "penwidth": "2.5"} if text else {}
         dot.edge(disp.nodes[a][0], disp.nodes[b][0], **kw)
+    with dot.subgraph(name="cluster_legend") as sub:
+        sub.attr(label="", style="rounded", color="#cccccc")
+        sub.node("legend", label=_LEGEND, shape="none", margin="0")
     return dot
+
+
+def _legend_row(fill: str, border: str, text: str) -> str:
+    return (
+        f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="2" WIDTH="18"></TD>'
+        f'<TD ALIGN="LEFT">{S.esc(text)}</TD></TR>'
+    )
+
+
+# What each colour of a frame means (every frame uses all of them at some point).
+_LEGEND = (
+    '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+    '<TR><TD COLSPAN="2"><B>backward step</B></TD></TR>'
+    + _legend_row(ACTIVE_FILL, SENT, "op whose backward runs now")
+    + _legend_row(ACTIVE_TENSOR, SENT, "tensor whose gradient it receives")
+    + _legend_row(FILLED, "#888888", "gradient partly summed (k of n)")
+    + _legend_row(DONE, "#888888", "gradient complete / leaf .grad set")
+    + f'<TR><TD><FONT COLOR="{SENT}"><B>→</B></FONT></TD>'
+    + '<TD ALIGN="LEFT">red edge: gradient sent in this step</TD></TR>'
+    + "</TABLE>>"
+)
 
 
 # --------------------------------------------------------------------------- summarising
