@@ -113,7 +113,10 @@ def _write_animation(name: str, anim: Any, out: Path) -> None:
     browser = find_chromium()
     if browser:
         shot = screenshot(
-            browser, player.resolve().as_uri() + "#frame=last", out / f"{name}_player.png"
+            browser,
+            player.resolve().as_uri() + "#frame=last",
+            out / f"{name}_player.png",
+            (1000, 1250),
         )
         print(f"wrote {shot}")
 

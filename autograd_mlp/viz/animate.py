@@ -517,7 +517,9 @@ class BackwardAnimation:
         steps: list[AnimationStep],
         all_steps: list[AnimationStep],
         message: str = "",
+        title: str | None = None,
     ) -> None:
+        self.title = title
         self.frames = frames
         self.steps = steps
         self.all_steps = all_steps
@@ -536,11 +538,12 @@ class BackwardAnimation:
 
         return [to_bytes(f, "svg").decode("utf-8") for f in self.frames]
 
-    def html(self, title: str = "backward, step by step") -> str:
+    def html(self, title: str | None = None) -> str:
         """The self-contained HTML player (SVG frames embedded, no network)."""
         from .player import player_html
 
-        return player_html(self.svgs(), [s.text for s in self.steps], title)
+        heading = title or (f"backward of {self.title}" if self.title else "backward, step by step")
+        return player_html(self.svgs(), [s.text for s in self.steps], heading)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the animation; the format comes from the suffix.
@@ -730,7 +733,7 @@ def animate_backward(
         heading = _heading(opts["title"], len(final), len(shown), text, message)
         frames.append(_frame(f, state, disp, heading, opts["rankdir"], opts["show_values"]))
         final.append(f)
-    return BackwardAnimation(frames, final, steps, message)
+    return BackwardAnimation(frames, final, steps, message, opts["title"])
 
 
 __all__ = ["AnimationStep", "BackwardAnimation", "animate_backward", "MAX_FRAMES"]
