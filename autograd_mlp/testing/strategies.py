@@ -570,3 +570,5 @@ __all__ = [
     "tensors",
     "valid_axes",
 ]
+
+from . import op_signatures  # noqa: E402,F401  (registers the v2 signatures)
