@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AutogradError
+from ..errors import AutogradError, OpError
 from ..op import Op, dispatch, register
 from ..tensor import Tensor
 from ._axes import normalize, normalize_many
@@ -207,12 +207,28 @@ class Prod(_Reduction):
         data = x.data if isinstance(x, Tensor) else x
         if np.all(data != 0):
             return (g.reshape(kept) * out.reshape(kept) / x,)
-        if isinstance(x, Tensor):
-            raise AutogradError(
-                f"prod: the second derivative at an input with zeros (shape {x.shape}) "
-                "is not supported; the first derivative is"
-            )
-        return (g.reshape(kept) * _prod_others(x, self.saved.axes),)
+        return (g.reshape(kept) * dispatch(_ProdOthers, x, axes=self.saved.axes),)
+
+
+class _FirstOrderOnly(Op):
+    """The exact first derivative of prod/cumprod at inputs with zeros, as a node
+    whose own derivative is refused (rather than silently wrong)."""
+
+    of = "op"
+
+    def backward(self, g, out, *inputs):
+        raise AutogradError(
+            f"{self.of}: the second derivative at an input with zeros (shape "
+            f"{inputs[-1].shape}) is not supported; the first derivative is"
+        )
+
+
+class _ProdOthers(_FirstOrderOnly):
+    name = "prod_others"
+    of = "prod"
+
+    def forward(self, x, axes):
+        return _prod_others(x, axes)
 
 
 def _norm2(x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
@@ -298,12 +314,15 @@ class Cumprod(Op):
         data = x.data if isinstance(x, Tensor) else x
         if np.all(data != 0):
             return (_reversed(cumsum(_reversed(g * out, axis), axis), axis) / x,)
-        if isinstance(x, Tensor):
-            raise AutogradError(
-                f"cumprod: the second derivative at an input with zeros (shape {x.shape}) "
-                "is not supported; the first derivative is"
-            )
-        return (_cumprod_grad_with_zeros(g, x, axis),)
+        return (dispatch(_CumprodGrad, g, x, axis=axis),)
+
+
+class _CumprodGrad(_FirstOrderOnly):
+    name = "cumprod_backward"
+    of = "cumprod"
+
+    def forward(self, g, x, axis):
+        return _cumprod_grad_with_zeros(g, x, axis)
 
 
 # --------------------------------------------------------------------------- dual functions
@@ -383,7 +402,7 @@ def norm(x: Any, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Any
     if ord in (2, 2.0, "fro"):
         return dispatch(Norm, x, axis=axis, keepdims=keepdims)
     if isinstance(ord, str) or not isinstance(ord, (int, float)):
-        raise ValueError(f"norm: unsupported ord={ord!r} (an int, a float, inf or 'fro')")
+        raise OpError(f"norm: unsupported ord={ord!r} (an int, a float, inf or 'fro')")
     if ord == 1:
         return sum(_abs(x), axis=axis, keepdims=keepdims)
     if ord == np.inf:

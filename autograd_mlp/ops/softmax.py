@@ -23,6 +23,8 @@ def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    if x.size == 0:
+        return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

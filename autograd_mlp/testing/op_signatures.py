@@ -80,7 +80,7 @@ def _roll(draw: Any, spec: OpSpec, dtype: np.dtype) -> Any:
 @register_signature("pad")
 @st.composite
 def _pad(draw: Any, spec: OpSpec, dtype: np.dtype) -> Any:
-    x = draw(_values_for(spec, dtype))
+    x = draw(_values_for(spec, dtype, min_dims=1))  # np.pad (the reference) refuses 0-d
     width = st.integers(0, 2)
     kind = draw(st.sampled_from(["int", "pair", "per_axis"]))
     if kind == "int":
