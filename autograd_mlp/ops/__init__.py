@@ -273,3 +273,29 @@ __all__ = [
     "view",
     "where",
 ]
+
+#: Public functions with no gradient rule of their own: each is exact in terms of
+#: the registered primitives named here (the docs' op table lists them).
+COMPOSITIONS: dict[str, str] = {
+    "log2, log10": "`log` times a constant",
+    "exp2": "`exp` of `x·ln 2`",
+    "reciprocal": "`div` (`1 / x`)",
+    "rsqrt": "`pow` (`x ** -0.5`)",
+    "square": "`mul` (`x * x`)",
+    "clamp": "`clip`",
+    "var": "`mean`, `sub`, `mul`, `sum`, `div` (two-pass)",
+    "std": "`sqrt` of `var`",
+    "norm (ord ≠ 2)": "`abs` with `sum`, `max`, `min` or `pow`",
+    "view, flatten, unflatten, squeeze, unsqueeze": "`reshape`",
+    "permute": "`transpose`",
+    "expand": "`broadcast_to`",
+    "repeat, tile": "`reshape`, `broadcast_to`, `reshape`",
+    "cat": "`concatenate`",
+    "split, chunk": "`getitem` (slices)",
+    "masked_fill, tril, triu": "`where` with a constant mask",
+    "diagonal": "`transpose`, `getitem` (index arrays)",
+    "tensordot": "`einsum`",
+    "outer": "`reshape`, `mul` (broadcasting)",
+    "argmax, argmin, any, all, one_hot": "— (integer or bool results: no gradient)",
+}
+__all__.append("COMPOSITIONS")
