@@ -15,6 +15,22 @@ from . import runtime  # noqa: F401  # isort: skip
 
 # Tensor first: the engine and ops modules build on it.
 from .tensor import Tensor, tensor  # isort: skip
+from .creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .engine import grad
 from .errors import AutogradError, OpError, ShapeError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -39,22 +55,6 @@ from .ops.public import (
     tril,
     triu,
     where,
-)
-from .creation import (
-    arange,
-    empty,
-    eye,
-    from_numpy,
-    full,
-    full_like,
-    linspace,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    zeros,
-    zeros_like,
 )
 from .random import manual_seed
 

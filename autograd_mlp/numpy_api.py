@@ -17,10 +17,18 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from .errors import OpError
 from .ops._errors import OpTypeError
 from .tensor import Tensor
 
-__all__ = ["FUNCTIONS", "UFUNCS", "VALUE_FUNCTIONS", "VALUE_UFUNCS", "array_function", "array_ufunc"]
+__all__ = [
+    "FUNCTIONS",
+    "UFUNCS",
+    "VALUE_FUNCTIONS",
+    "VALUE_UFUNCS",
+    "array_function",
+    "array_ufunc",
+]
 
 
 def _identity(x: Any) -> Any:
@@ -81,6 +89,11 @@ VALUE_UFUNCS = {
 }
 
 
+# What a ufunc on Tensors accepts beside them; anything else gets NotImplemented,
+# so another library's array type can take over.
+_OPERANDS = (Tensor, np.ndarray, int, float, complex, bool, np.generic, list, tuple)
+
+
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
@@ -93,7 +106,7 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-def _unsupported(name: str, why: str = "") -> OpTypeError:
+def _unsupported(name: str, why: str = "") -> OpError:
     return OpTypeError(
         f"numpy.{name} is not supported on autograd_mlp Tensors{why}; use the Tensor's "
         "methods or autograd_mlp's functions, or t.numpy() for a plain (graph-free) array"
@@ -102,6 +115,13 @@ def _unsupported(name: str, why: str = "") -> OpTypeError:
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run ``ufunc`` (called as ``ufunc.<method>(*inputs, **kwargs)``) on Tensors."""
+    fn = UFUNCS.get(ufunc)
+    if fn is not None and method == "__call__" and not kwargs:
+        # the common case (ndarray <op> Tensor): straight to the op
+        for x in inputs:
+            if not isinstance(x, _OPERANDS):
+                return NotImplemented
+        return fn(*inputs)
     name = getattr(ufunc, "__name__", repr(ufunc))
     if method != "__call__":
         raise _unsupported(f"{name}.{method}", " (only a plain call of a ufunc is)")
@@ -110,11 +130,8 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
             raise _unsupported(name, " with out= (Tensors are not written in place)")
         raise _unsupported(name, f" with {', '.join(sorted(kwargs))}=")
     for x in inputs:
-        if not isinstance(x, (Tensor, np.ndarray, int, float, complex, bool, np.generic, list)):
+        if not isinstance(x, _OPERANDS):
             return NotImplemented
-    fn = UFUNCS.get(ufunc)
-    if fn is not None:
-        return fn(*inputs)
     if ufunc in VALUE_UFUNCS:
         return Tensor._make(np.asarray(ufunc(*(_data(x) for x in inputs))))
     raise _unsupported(name)
@@ -131,10 +148,19 @@ def _no_out(name: str, out: Any = None, **unknown: Any) -> None:
 
 
 def _reduction(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def adapter(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
-                keepdims: Any = False, initial: Any = None, where: Any = None) -> Any:
+    def adapter(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: Any = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         _no_out(name, out, dtype=dtype, initial=initial, where=where)
-        return fn(_tensor(a), axis=axis, keepdims=bool(keepdims) if keepdims is not np._NoValue else False)
+        return fn(
+            _tensor(a), axis=axis, keepdims=bool(keepdims) if keepdims is not np._NoValue else False
+        )
 
     adapter.__name__ = name
     return adapter
@@ -145,9 +171,18 @@ def _tensor(a: Any) -> Tensor:
 
 
 def _moments(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def adapter(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
-                keepdims: Any = False, *, where: Any = None, mean: Any = None,
-                correction: Any = None) -> Any:
+    def adapter(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        ddof: float = 0,
+        keepdims: Any = False,
+        *,
+        where: Any = None,
+        mean: Any = None,
+        correction: Any = None,
+    ) -> Any:
         _no_out(name, out, dtype=dtype, where=where, mean=mean)
         c = ddof if correction is None else correction
         return fn(_tensor(a), axis=axis, correction=c, keepdims=bool(keepdims))
@@ -156,15 +191,18 @@ def _moments(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return adapter
 
 
-def _concatenate(arrays: Any, axis: int = 0, out: Any = None, dtype: Any = None,
-                 casting: Any = None) -> Any:
+def _concatenate(
+    arrays: Any, axis: int = 0, out: Any = None, dtype: Any = None, casting: Any = None
+) -> Any:
     _no_out("concatenate", out, dtype=dtype, casting=casting)
     if axis is None:
         return ops.concatenate([_tensor(a).reshape(-1) for a in arrays], axis=0)
     return ops.concatenate(list(arrays), axis=axis)
 
 
-def _stack(arrays: Any, axis: int = 0, out: Any = None, dtype: Any = None, casting: Any = None) -> Any:
+def _stack(
+    arrays: Any, axis: int = 0, out: Any = None, dtype: Any = None, casting: Any = None
+) -> Any:
     _no_out("stack", out, dtype=dtype, casting=casting)
     return ops.stack(list(arrays), axis=axis)
 
@@ -175,7 +213,9 @@ def _reshape(a: Any, *args: Any, **kwargs: Any) -> Any:
     order = kwargs.pop("order", "C")
     kwargs.pop("copy", None)
     if order != "C" or kwargs:
-        raise _unsupported("reshape", f" with order={order!r}" if order != "C" else f" with {sorted(kwargs)}")
+        raise _unsupported(
+            "reshape", f" with order={order!r}" if order != "C" else f" with {sorted(kwargs)}"
+        )
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     return _tensor(a).reshape(shape)
 
@@ -184,8 +224,16 @@ def _transpose(a: Any, axes: Any = None) -> Any:
     return _tensor(a).transpose(*(() if axes is None else tuple(axes)))
 
 
-def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None,  # noqa: A002
-          max: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+def _clip(
+    a: Any,
+    a_min: Any = None,
+    a_max: Any = None,
+    out: Any = None,
+    *,
+    min: Any = None,  # noqa: A002
+    max: Any = None,
+    **kwargs: Any,
+) -> Any:  # noqa: A002
     _no_out("clip", out, **kwargs)
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
@@ -194,7 +242,9 @@ def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min:
 
 def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
     if x is None or y is None:
-        raise _unsupported("where", " with one argument (it returns indices; use np.nonzero(t.numpy()))")
+        raise _unsupported(
+            "where", " with one argument (it returns indices; use np.nonzero(t.numpy()))"
+        )
     cond = np.asarray(_data(condition), dtype=bool)
     return ops.Where.apply(x, y, cond=cond)
 
@@ -255,8 +305,9 @@ def _arg(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _logical(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def adapter(a: Any, axis: Any = None, out: Any = None, keepdims: Any = False, *,
-                where: Any = None) -> Any:
+    def adapter(
+        a: Any, axis: Any = None, out: Any = None, keepdims: Any = False, *, where: Any = None
+    ) -> Any:
         _no_out(name, out, where=where)
         return fn(a, axis=axis, keepdims=bool(keepdims) if keepdims is not np._NoValue else False)
 
@@ -270,7 +321,9 @@ def _vector_norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = Fal
         return ops.norm(t, 2, axis=axis, keepdims=keepdims)  # numpy: Frobenius/2-norm
     if t.ndim == 1 or isinstance(axis, (int, np.integer)):
         return ops.norm(t, ord, axis=axis, keepdims=keepdims)
-    raise _unsupported("linalg.norm", f" for matrix norms (ord={ord!r}); use t.norm() for vector norms")
+    raise _unsupported(
+        "linalg.norm", f" for matrix norms (ord={ord!r}); use t.norm() for vector norms"
+    )
 
 
 def _outer(a: Any, b: Any, out: Any = None) -> Any:
@@ -278,7 +331,9 @@ def _outer(a: Any, b: Any, out: Any = None) -> Any:
     return ops.outer(_tensor(a), _tensor(b))
 
 
-def _einsum(subscripts: str, *operands: Any, out: Any = None, optimize: Any = None, **kwargs: Any) -> Any:
+def _einsum(
+    subscripts: str, *operands: Any, out: Any = None, optimize: Any = None, **kwargs: Any
+) -> Any:
     _no_out("einsum", out, **kwargs)
     return ops.einsum(subscripts, *operands)
 
@@ -309,14 +364,18 @@ FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.outer: _outer,
     np.squeeze: _squeeze,
     np.expand_dims: _expand_dims,
-    np.broadcast_to: lambda array, shape, subok=False: ops.broadcast_to(_tensor(array), tuple(np.atleast_1d(shape))),
+    np.broadcast_to: lambda array, shape, subok=False: ops.broadcast_to(
+        _tensor(array), tuple(np.atleast_1d(shape))
+    ),
     np.flip: lambda m, axis=None: ops.flip(_tensor(m), axis),
     np.roll: lambda a, shift, axis=None: ops.roll(_tensor(a), shift, axis),
     np.tile: lambda A, reps: ops.tile(_tensor(A), reps),
     np.pad: _pad,
     np.tril: lambda m, k=0: ops.tril(_tensor(m), k),
     np.triu: lambda m, k=0: ops.triu(_tensor(m), k),
-    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: ops.diagonal(_tensor(a), offset, axis1, axis2),
+    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: ops.diagonal(
+        _tensor(a), offset, axis1, axis2
+    ),
     np.linalg.norm: _vector_norm,
     np.argmax: _arg("argmax", ops.argmax),
     np.argmin: _arg("argmin", ops.argmin),

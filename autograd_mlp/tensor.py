@@ -9,6 +9,7 @@ each op's forward and backward live side by side.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -344,7 +345,12 @@ class Tensor:
     # ``dim=``/``keepdim=`` (PyTorch's names) are resolved only when given, so the
     # numpy-style call pays one ``is None`` test.
     def sum(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Sum over ``axis`` (all axes by default), as ``ndarray.sum``."""
         if dim is not None or keepdim is not None:
@@ -352,7 +358,12 @@ class Tensor:
         return _ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Mean over ``axis`` (all axes by default), as ``ndarray.mean``."""
         if dim is not None or keepdim is not None:
@@ -360,7 +371,12 @@ class Tensor:
         return _ops.mean(self, axis=axis, keepdims=keepdims)
 
     def max(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Maximum over ``axis``; values only (numpy semantics)."""
         if dim is not None or keepdim is not None:
@@ -368,7 +384,12 @@ class Tensor:
         return _ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Minimum over ``axis``; values only (numpy semantics)."""
         if dim is not None or keepdim is not None:
@@ -376,7 +397,12 @@ class Tensor:
         return _ops.min(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """``log(sum(exp(x)))`` over ``axis``, computed without overflow."""
         if dim is not None or keepdim is not None:
@@ -512,7 +538,12 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions (v2)
     def prod(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Product over ``axis`` (all axes by default)."""
         if dim is not None or keepdim is not None:
@@ -522,7 +553,7 @@ class Tensor:
     def var(
         self,
         axis: Axis = None,
-        correction: float = 1,
+        correction: builtins.float = 1,
         keepdims: bool = False,
         *,
         dim: Axis = None,
@@ -537,7 +568,7 @@ class Tensor:
     def std(
         self,
         axis: Axis = None,
-        correction: float = 1,
+        correction: builtins.float = 1,
         keepdims: bool = False,
         *,
         dim: Axis = None,
@@ -598,7 +629,12 @@ class Tensor:
         return _ops.cumprod(self, axis=axis)
 
     def any(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Whether any element (along ``axis``) is nonzero: a bool tensor."""
         if dim is not None or keepdim is not None:
@@ -606,7 +642,12 @@ class Tensor:
         return _ops.any(self, axis=axis, keepdims=keepdims)
 
     def all(
-        self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """Whether every element (along ``axis``) is nonzero: a bool tensor."""
         if dim is not None or keepdim is not None:

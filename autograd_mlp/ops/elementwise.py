@@ -205,15 +205,13 @@ class Abs(Op):
     """
 
     name = "abs"
-    uses_inputs = False
     uses_output = False
 
     def forward(self, x):
-        self.save(sign=np.sign(x))
         return np.abs(x)
 
     def backward(self, g, out, x):
-        return (g * self.saved.sign,)
+        return (g * np.sign(_value(x)),)
 
 
 @register("unary", lambda x: np.maximum(x, 0), kinks=(0.0,))
@@ -286,22 +284,22 @@ class Clip(Op):
     """
 
     name = "clip"
-    uses_inputs = False
     uses_output = False
 
     def forward(self, x, lo=None, hi=None):
         if lo is not None and hi is not None and np.any(np.asarray(lo) > np.asarray(hi)):
             raise ValueError(f"lower bound {lo} is above upper bound {hi}")
+        return np.clip(x, lo, hi)
+
+    def backward(self, g, out, x):
+        # The mask is a constant (the derivative of a mask is 0 almost everywhere).
+        x, lo, hi = _value(x), self.attrs.get("lo"), self.attrs.get("hi")
         mask = np.ones(x.shape, dtype=bool)
         if lo is not None:
             mask &= x >= lo
         if hi is not None:
             mask &= x <= hi
-        self.save(mask=mask)
-        return np.clip(x, lo, hi)
-
-    def backward(self, g, out, x):
-        return (g * self.saved.mask,)
+        return (g * mask,)
 
 
 @register("astype", lambda x, dtype: x.astype(dtype), internal=True)
@@ -322,7 +320,7 @@ class AsType(Op):
         return (g,)
 
 
-@register("where", lambda a, b, cond: np.where(cond, a, b))
+@register("where", lambda a, b, cond: np.asarray(np.where(cond, a, b)))
 class Where(Op):
     """Elementwise choice ``cond ? a : b`` (``cond`` a constant boolean mask).
 
@@ -575,7 +573,7 @@ def tanh(x: Any) -> Any:
     return dispatch(Tanh, x)
 
 
-def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+def clip(x: Any, lo: Any = None, hi: Any = None) -> Any:
     return dispatch(Clip, x, lo=lo, hi=hi)
 
 

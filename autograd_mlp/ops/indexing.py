@@ -20,8 +20,14 @@ from .elementwise import where
 from .shape import getitem, pad, transpose
 
 
-def _check_index(fn: str, shape: tuple[int, ...], axis: int, index: Any, other: str = "input",
-                 bounds: tuple[int, ...] | None = None) -> np.ndarray:
+def _check_index(
+    fn: str,
+    shape: tuple[int, ...],
+    axis: int,
+    index: Any,
+    other: str = "input",
+    bounds: tuple[int, ...] | None = None,
+) -> np.ndarray:
     """``index`` as an integer ndarray fit for ``fn`` along ``axis`` of ``shape``."""
     index = index.data if isinstance(index, Tensor) else np.asarray(index)
     if index.dtype.kind not in "iu":
@@ -50,7 +56,7 @@ def _check_index(fn: str, shape: tuple[int, ...], axis: int, index: Any, other: 
 
 def _full_index(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     """The advanced index that picks ``index`` along ``axis`` and the position elsewhere."""
-    grid = list(np.indices(index.shape, sparse=True))
+    grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[axis] = index
     return tuple(grid)
 

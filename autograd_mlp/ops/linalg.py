@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import OpError, ShapeError
 from ..op import Op, dispatch, register
 
 
@@ -113,7 +113,9 @@ def linear(x: Any, w: Any, b: Any = None) -> Any:
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _expand_ellipsis(terms: list[str], shapes: list[tuple[int, ...]], free: list[str]) -> tuple[list[str], str]:
+def _expand_ellipsis(
+    terms: list[str], shapes: list[tuple[int, ...]], free: list[str]
+) -> tuple[list[str], str]:
     """Replace ``...`` in each term by explicit letters, right-aligned as numpy does."""
     widths = []
     for i, (term, shape) in enumerate(zip(terms, shapes)):
@@ -140,7 +142,9 @@ def _expand_ellipsis(terms: list[str], shapes: list[tuple[int, ...]], free: list
     return expanded, "".join(ell)
 
 
-def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str, dict[str, int]]:
+def parse_einsum(
+    subscripts: str, shapes: list[tuple[int, ...]]
+) -> tuple[list[str], str, dict[str, int]]:
     """Explicit, ellipsis-free input terms, output term and axis sizes of an einsum,
     or a ShapeError naming the subscript at fault.
 
@@ -258,9 +262,11 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
         try:
             ax_a, ax_b = axes
         except (TypeError, ValueError):
-            raise OpError(f"tensordot: axes must be an int or a pair of sequences, got {axes!r}") from None
-        ax_a = [ax_a] if isinstance(ax_a, (int, np.integer)) else list(ax_a)
-        ax_b = [ax_b] if isinstance(ax_b, (int, np.integer)) else list(ax_b)
+            raise OpError(
+                f"tensordot: axes must be an int or a pair of sequences, got {axes!r}"
+            ) from None
+        ax_a = [int(ax_a)] if isinstance(ax_a, (int, np.integer)) else [int(v) for v in ax_a]
+        ax_b = [int(ax_b)] if isinstance(ax_b, (int, np.integer)) else [int(v) for v in ax_b]
         if len(ax_a) != len(ax_b):
             raise ShapeError(f"tensordot: {len(ax_a)} axes of a but {len(ax_b)} of b: {axes!r}")
         ax_a = [int(x) % (a.ndim or 1) for x in ax_a]
@@ -274,7 +280,9 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
                 f"tensordot: axis {i} of a {a.shape} and axis {j} of b {b.shape} differ in size"
             )
         tb[j] = ta[i]
-    out = [c for k, c in enumerate(ta) if k not in ax_a] + [c for k, c in enumerate(tb) if k not in ax_b]
+    out = [c for k, c in enumerate(ta) if k not in ax_a] + [
+        c for k, c in enumerate(tb) if k not in ax_b
+    ]
     return einsum("".join(ta) + "," + "".join(tb) + "->" + "".join(out), a, b)
 
 

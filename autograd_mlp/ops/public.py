@@ -80,7 +80,9 @@ def stack(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tenso
     return shape.Stack.apply(*seq, axis=axis)
 
 
-def split(t: Any, size_or_sections: Any, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
+def split(
+    t: Any, size_or_sections: Any, axis: int = 0, *, dim: int | None = None
+) -> tuple[Tensor, ...]:
     """Split into pieces of ``size_or_sections`` elements along ``axis`` (the last
     one smaller), or into pieces of the listed sizes, as ``torch.split``.
 
@@ -148,7 +150,12 @@ def triu(t: Any, k: int = 0) -> Tensor:
 
 
 def diagonal(
-    t: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, *, dim1: int | None = None,
+    t: Any,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    *,
+    dim1: int | None = None,
     dim2: int | None = None,
 ) -> Tensor:
     """The diagonal of the ``axis1``/``axis2`` planes, appended as the last axis
@@ -261,8 +268,9 @@ def gather(t: Any, axis: int | None = None, index: Any = None, *, dim: int | Non
     return indexing.Gather.apply(t, axis=axis, index=index)
 
 
-def scatter_add(t: Any, axis: int | None = None, index: Any = None, src: Any = None, *,
-                dim: int | None = None) -> Tensor:
+def scatter_add(
+    t: Any, axis: int | None = None, index: Any = None, src: Any = None, *, dim: int | None = None
+) -> Tensor:
     """A copy of ``t`` with ``src`` added at ``index`` along ``axis`` (repeats add up),
     as ``torch.scatter_add``.
 

@@ -39,16 +39,24 @@ def _dropped_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 
 
 class _Reduction(Op):
-    """Shared bookkeeping: check ``axis`` (naming the op) and remember the
-    kept-dims shape, which backward needs."""
+    """Shared bookkeeping: check ``axis`` (naming the op) in forward; backward
+    recomputes the kept-dims shape from the input's shape, so forward saves
+    nothing (inference pays only for the check)."""
 
     uses_inputs = False
     uses_output = False
 
-    def _axes(self, x: np.ndarray, axis: Axis) -> tuple[int, ...] | None:
-        axes = None if axis is None else normalize_many(self.name, axis, x.shape)
-        self.save(kept=_kept_shape(x.shape, axes))
-        return axes
+    def _axes(self, x: np.ndarray, axis: Axis) -> Any:
+        """``axis`` as numpy takes it: an int in range passes as it is (the common
+        case, two comparisons); tuples, lists and 0-d inputs are normalised."""
+        if axis is None or (type(axis) is int and -x.ndim <= axis < x.ndim):
+            return axis
+        return normalize_many(self.name, axis, x.shape)
+
+    def _kept(self, x: Any) -> tuple[int, ...]:
+        """The ``keepdims=True`` shape of this node's reduction of ``x``."""
+        axis = self.attrs.get("axis")
+        return _kept_shape(x.shape, None if axis is None else normalize_many(self.name, axis, x.shape))
 
 
 @register("reduce", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims))
@@ -64,10 +72,13 @@ class Sum(_Reduction):
         return np.asarray(x.sum(axis=self._axes(x, axis), keepdims=keepdims))
 
     def backward(self, g, out, x):
-        return (g.reshape(self.saved.kept),)
+        return (g.reshape(self._kept(x)),)
 
 
-@register("reduce", lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims))
+@register(
+    "reduce",
+    lambda x, axis=None, keepdims=False: np.asarray(np.mean(x, axis=axis, keepdims=keepdims)),
+)
 class Mean(_Reduction):
     """Mean over ``axis``.
 
@@ -77,12 +88,11 @@ class Mean(_Reduction):
     name = "mean"
 
     def forward(self, x, axis=None, keepdims=False):
-        out = np.asarray(x.mean(axis=self._axes(x, axis), keepdims=keepdims))
-        self.saved.n = x.size // out.size if out.size else 1
-        return out
+        return np.asarray(x.mean(axis=self._axes(x, axis), keepdims=keepdims))
 
     def backward(self, g, out, x):
-        return (g.reshape(self.saved.kept) / self.saved.n,)
+        n = x.size // out.size if out.size else 1
+        return (g.reshape(self._kept(x)) / n,)
 
 
 class _Extremum(_Reduction):
@@ -97,11 +107,11 @@ class _Extremum(_Reduction):
         axes = self._axes(x, axis)
         extreme = self.pick(x, axis=axes, keepdims=True)
         hits = x == extreme
-        self.saved.share = hits / hits.sum(axis=axes, keepdims=True).astype(x.dtype)
-        return extreme if keepdims else extreme.reshape(_dropped_shape(x.shape, axes))
+        self.save(share=hits / hits.sum(axis=axes, keepdims=True).astype(x.dtype))
+        return extreme if keepdims else np.squeeze(extreme, axis=axes)
 
     def backward(self, g, out, x):
-        return (g.reshape(self.saved.kept) * self.saved.share,)
+        return (g.reshape(self._kept(x)) * self.saved.share,)
 
 
 @register(
@@ -158,11 +168,10 @@ class LogSumExp(_Reduction):
     uses_output = True
 
     def forward(self, x, axis=None, keepdims=False):
-        self._axes(x, axis)
         return _logsumexp(x, axis=axis, keepdims=keepdims)
 
     def backward(self, g, out, x):
-        kept = self.saved.kept
+        kept = self._kept(x)
         return (g.reshape(kept) * exp(x - out.reshape(kept)),)
 
 
@@ -184,7 +193,7 @@ def _prod_others(x: np.ndarray, axes: tuple[int, ...] | None) -> np.ndarray:
 # second is not supported (see backward); tests/test_ops_v2.py covers zeros.
 @register(
     "reduce",
-    lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, keepdims=keepdims),
+    lambda x, axis=None, keepdims=False: np.asarray(np.prod(x, axis=axis, keepdims=keepdims)),
     domain="nonzero",
 )
 class Prod(_Reduction):
@@ -198,16 +207,16 @@ class Prod(_Reduction):
     uses_output = True
 
     def forward(self, x, axis=None, keepdims=False):
-        axes = self._axes(x, axis)
-        self.saved.axes = axes
-        return np.asarray(np.prod(x, axis=axes, keepdims=keepdims))
+        return np.asarray(np.prod(x, axis=self._axes(x, axis), keepdims=keepdims))
 
     def backward(self, g, out, x):
-        kept = self.saved.kept
+        kept = self._kept(x)
         data = x.data if isinstance(x, Tensor) else x
         if np.all(data != 0):
             return (g.reshape(kept) * out.reshape(kept) / x,)
-        return (g.reshape(kept) * dispatch(_ProdOthers, x, axes=self.saved.axes),)
+        axis = self.attrs.get("axis")
+        axes = None if axis is None else normalize_many(self.name, axis, x.shape)
+        return (g.reshape(kept) * dispatch(_ProdOthers, x, axes=axes),)
 
 
 class _FirstOrderOnly(Op):
@@ -247,11 +256,10 @@ class Norm(_Reduction):
     uses_output = True
 
     def forward(self, x, axis=None, keepdims=False):
-        axes = self._axes(x, axis)
-        return np.asarray(_norm2(x, axes, keepdims))
+        return np.asarray(_norm2(x, self._axes(x, axis), keepdims))
 
     def backward(self, g, out, x):
-        kept = self.saved.kept
+        kept = self._kept(x)
         out = out.reshape(kept)
         zero = (out.data if isinstance(out, Tensor) else out) == 0
         # At a zero norm every x_i in the slice is 0, so x / 1 is the 0 PyTorch gives.

@@ -28,11 +28,10 @@ class Reshape(Op):
     uses_output = False
 
     def forward(self, x, shape):
-        self.save(in_shape=x.shape)
         return x.reshape(shape)
 
     def backward(self, g, out, x):
-        return (g.reshape(self.saved.in_shape),)
+        return (g.reshape(x.shape),)
 
 
 @register("transpose", lambda x, axes=None: np.transpose(x, axes))
@@ -47,15 +46,14 @@ class Transpose(Op):
     uses_output = False
 
     def forward(self, x, axes=None):
-        out = np.transpose(x, axes)
-        # Normalise first: argsort of negative axes is not the inverse, and a
-        # concrete tuple (never None) also works when backward gets Tensors.
-        perm = range(x.ndim)[::-1] if axes is None else [a % x.ndim for a in axes]
-        self.save(inverse=tuple(int(i) for i in np.argsort(perm)))
-        return out
+        return np.transpose(x, axes)
 
     def backward(self, g, out, x):
-        return (g.transpose(self.saved.inverse),)
+        # Normalise first: argsort of negative axes is not the inverse, and a
+        # concrete tuple (never None) also works when backward gets Tensors.
+        axes = self.attrs.get("axes")
+        perm = range(x.ndim)[::-1] if axes is None else [a % x.ndim for a in axes]
+        return (g.transpose(tuple(int(i) for i in np.argsort(perm))),)
 
 
 def _plain_index(index: Any) -> Any:
@@ -92,13 +90,11 @@ class GetItem(Op):
     uses_output = False
 
     def forward(self, x, index):
-        index = _plain_index(index)
-        self.save(index=index, in_shape=x.shape)
-        return np.asarray(x[index])
+        return np.asarray(x[_plain_index(index)])
 
     def backward(self, g, out, x):
-        saved = self.saved
-        return (dispatch(ScatterAdd, g, index=saved.index, shape=saved.in_shape),)
+        index = _plain_index(self.attrs["index"])
+        return (dispatch(ScatterAdd, g, index=index, shape=x.shape),)
 
 
 def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -163,12 +159,11 @@ class Concatenate(Op):
     uses_output = False
 
     def forward(self, *xs, axis=0):
-        out = np.concatenate(xs, axis=axis)
-        self.save(bounds=np.cumsum([0] + [x.shape[axis] for x in xs]).tolist())
-        return out
+        return np.concatenate(xs, axis=axis)
 
     def backward(self, g, out, *xs):
-        b, axis = self.saved.bounds, self.attrs["axis"]
+        axis = self.attrs.get("axis", 0)
+        b = np.cumsum([0] + [x.shape[axis] for x in xs]).tolist()
         return tuple(g[_along(axis, g.ndim, slice(b[i], b[i + 1]))] for i in range(len(xs)))
 
 
@@ -187,7 +182,7 @@ class Stack(Op):
         return np.stack(xs, axis=axis)
 
     def backward(self, g, out, *xs):
-        axis = self.attrs["axis"]
+        axis = self.attrs.get("axis", 0)
         return tuple(g[_along(axis, g.ndim, i)] for i in range(len(xs)))
 
 
@@ -243,7 +238,11 @@ class Roll(Op):
 def _pad_pairs(pad_width: Any, shape: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
     """numpy's ``pad_width`` (an int, one pair, or one pair per axis) as pairs."""
     widths = np.asarray(pad_width)
-    if widths.dtype.kind not in "iu" or widths.ndim > 2 or (widths.ndim == 2 and widths.shape[1] != 2):
+    if (
+        widths.dtype.kind not in "iu"
+        or widths.ndim > 2
+        or (widths.ndim == 2 and widths.shape[1] != 2)
+    ):
         raise OpTypeError(
             f"pad: pad_width must be an int, a (before, after) pair or one pair per axis, "
             f"got {pad_width!r}"
@@ -274,9 +273,7 @@ class Pad(Op):
 
     def forward(self, x, pad_width, value=0.0):
         pairs = _pad_pairs(pad_width, x.shape)
-        self.save(
-            inner=tuple(slice(a, a + n) for (a, _), n in zip(pairs, x.shape))
-        )
+        self.save(inner=tuple(slice(a, a + n) for (a, _), n in zip(pairs, x.shape)))
         if x.ndim == 0:  # nothing to pad (np.pad itself fails on 0-d input)
             return x.copy()
         return np.pad(x, pairs, constant_values=value)
@@ -354,10 +351,14 @@ def checked_shape(fn: str, shape: tuple[int, ...], new: tuple[int, ...]) -> tupl
     known = int(np.prod([n for n in new if n != -1]))
     if -1 in new:
         if known == 0 or size % known:
-            raise ShapeError(f"{fn}: shape {new} is invalid for an input of shape {shape} ({size} elements)")
+            raise ShapeError(
+                f"{fn}: shape {new} is invalid for an input of shape {shape} ({size} elements)"
+            )
         new = tuple(size // known if n == -1 else n for n in new)
     elif known != size:
-        raise ShapeError(f"{fn}: shape {new} is invalid for an input of shape {shape} ({size} elements)")
+        raise ShapeError(
+            f"{fn}: shape {new} is invalid for an input of shape {shape} ({size} elements)"
+        )
     return new
 
 
@@ -370,7 +371,9 @@ def permute(x: Any, *axes: Any) -> Any:
     if sorted(normalize("permute", a, x.shape) for a in axes) != list(range(x.ndim)) or (
         len(axes) != x.ndim
     ):
-        raise OpError(f"permute: {axes} is not a permutation of the {x.ndim} axes of shape {x.shape}")
+        raise OpError(
+            f"permute: {axes} is not a permutation of the {x.ndim} axes of shape {x.shape}"
+        )
     return transpose(x, axes)
 
 
@@ -406,9 +409,7 @@ def expand(x: Any, *shape: Any) -> Any:
     lead = len(shape) - x.ndim
     if lead < 0:
         raise ShapeError(f"expand: shape {shape} has fewer axes than the input's {x.shape}")
-    full = tuple(
-        x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape)
-    )
+    full = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
     for i, n in enumerate(full):
         old = x.shape[i - lead] if i >= lead else 1
         if n < 0 or (old != 1 and old != n):
@@ -422,7 +423,9 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     start = normalize("flatten", start_dim, x.shape)
     end = normalize("flatten", end_dim, x.shape)
     if start > end:
-        raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}")
+        raise OpError(
+            f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for shape {x.shape}"
+        )
     s = x.shape
     return reshape(x, s[:start] + (int(np.prod(s[start : end + 1])),) + s[end + 1 :])
 
@@ -473,8 +476,7 @@ def split(x: Any, size_or_sections: Any, axis: int = 0) -> tuple[Any, ...]:
             )
     bounds = np.cumsum([0] + sizes).tolist()
     return tuple(
-        getitem(x, _along(axis, x.ndim, slice(bounds[i], bounds[i + 1])))
-        for i in range(len(sizes))
+        getitem(x, _along(axis, x.ndim, slice(bounds[i], bounds[i + 1]))) for i in range(len(sizes))
     )
 
 
@@ -483,5 +485,3 @@ def chunk(x: Any, chunks: int, axis: int = 0) -> tuple[Any, ...]:
         raise OpError(f"chunk: the number of chunks must be positive, got {chunks}")
     n = x.shape[normalize("chunk", axis, x.shape)]
     return split(x, max(-(-n // int(chunks)), 1), axis)
-
-

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from ..op import Op, dispatch, register
-from ._axes import normalize
 from .elementwise import exp
 
 
@@ -40,11 +39,10 @@ class Softmax(Op):
     uses_inputs = False
 
     def forward(self, x, axis=-1):
-        self.save(axis=normalize(self.name, axis, x.shape))
         return _softmax(x, axis)
 
     def backward(self, g, out, x):
-        return (out * (g - (g * out).sum(axis=self.saved.axis, keepdims=True)),)
+        return (out * (g - (g * out).sum(axis=self.attrs.get("axis", -1), keepdims=True)),)
 
 
 @register("softmax", _log_softmax)
@@ -58,11 +56,10 @@ class LogSoftmax(Op):
     uses_inputs = False
 
     def forward(self, x, axis=-1):
-        self.save(axis=normalize(self.name, axis, x.shape))
         return _log_softmax(x, axis)
 
     def backward(self, g, out, x):
-        return (g - exp(out) * g.sum(axis=self.saved.axis, keepdims=True),)
+        return (g - exp(out) * g.sum(axis=self.attrs.get("axis", -1), keepdims=True),)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:

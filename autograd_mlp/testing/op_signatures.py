@@ -93,7 +93,9 @@ def _pad(draw: Any, spec: OpSpec, dtype: np.dtype) -> Any:
 
 
 @st.composite
-def _index_along(draw: Any, shape: tuple[int, ...], axis: int, limit: tuple[int, ...]) -> np.ndarray:
+def _index_along(
+    draw: Any, shape: tuple[int, ...], axis: int, limit: tuple[int, ...]
+) -> np.ndarray:
     """Integer indices into ``shape[axis]``, of a shape no larger than ``limit``."""
     index_shape = tuple(draw(st.integers(1, n)) for n in limit)
     return draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, shape[axis] - 1)))
