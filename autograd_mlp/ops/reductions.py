@@ -56,7 +56,9 @@ class _Reduction(Op):
     def _kept(self, x: Any) -> tuple[int, ...]:
         """The ``keepdims=True`` shape of this node's reduction of ``x``."""
         axis = self.attrs.get("axis")
-        return _kept_shape(x.shape, None if axis is None else normalize_many(self.name, axis, x.shape))
+        return _kept_shape(
+            x.shape, None if axis is None else normalize_many(self.name, axis, x.shape)
+        )
 
 
 @register("reduce", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims))
