@@ -749,6 +749,30 @@ class Tensor:
         """Elementwise minimum with ``other`` (ties share the gradient)."""
         return _ops.minimum(self, other)
 
+    # ------------------------------------------------------------------ logical (v2)
+    # Elementwise and/or/xor/not of bool (or integer) tensors: no gradient, as the
+    # comparisons.
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_xor)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_xor)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(np.invert(self.data))
+
     # ------------------------------------------------------------------ numpy protocol (v2)
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return _numpy_api.array_ufunc(ufunc, method, inputs, kwargs)

@@ -81,11 +81,38 @@ def test_numpy_calls_return_tensors_with_the_ops_gradient(name, numpy_call, ours
 
 
 def test_the_api_list_is_covered() -> None:
-    for name in ["exp", "log", "sqrt", "absolute", "tanh", "sin", "cos", "negative", "add",
-                 "subtract", "multiply", "divide", "power", "matmul", "maximum", "minimum"]:
+    for name in [
+        "exp",
+        "log",
+        "sqrt",
+        "absolute",
+        "tanh",
+        "sin",
+        "cos",
+        "negative",
+        "add",
+        "subtract",
+        "multiply",
+        "divide",
+        "power",
+        "matmul",
+        "maximum",
+        "minimum",
+    ]:
         assert getattr(np, name) in UFUNCS, name
-    for name in ["where", "sum", "mean", "max", "min", "prod", "concatenate", "stack", "reshape",
-                 "transpose", "clip"]:
+    for name in [
+        "where",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "prod",
+        "concatenate",
+        "stack",
+        "reshape",
+        "transpose",
+        "clip",
+    ]:
         assert getattr(np, name) in FUNCTIONS, name
 
 
