@@ -98,6 +98,15 @@ VALUE_UFUNCS = {
 _OPERANDS = (Tensor, np.ndarray, int, float, complex, bool, np.generic, list, tuple)
 
 
+def plain_operands(inputs: tuple[Any, ...]) -> bool:
+    """Whether every operand is a Tensor, an ndarray or a number (else another
+    library's type is involved, and numpy should ask it instead)."""
+    for x in inputs:
+        if not isinstance(x, _OPERANDS):
+            return False
+    return True
+
+
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
@@ -119,12 +128,10 @@ def _unsupported(name: str, why: str = "") -> OpError:
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run ``ufunc`` (called as ``ufunc.<method>(*inputs, **kwargs)``) on Tensors."""
+    if not plain_operands(inputs):
+        return NotImplemented
     fn = UFUNCS.get(ufunc)
     if fn is not None and method == "__call__" and not kwargs:
-        # the common case (ndarray <op> Tensor): straight to the op
-        for x in inputs:
-            if not isinstance(x, _OPERANDS):
-                return NotImplemented
         return fn(*inputs)
     name = getattr(ufunc, "__name__", repr(ufunc))
     if method != "__call__":
@@ -133,9 +140,6 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
         if kwargs.get("out") is not None:
             raise _unsupported(name, " with out= (Tensors are not written in place)")
         raise _unsupported(name, f" with {', '.join(sorted(kwargs))}=")
-    for x in inputs:
-        if not isinstance(x, _OPERANDS):
-            return NotImplemented
     if ufunc in VALUE_UFUNCS:
         return Tensor._make(np.asarray(ufunc(*(_data(x) for x in inputs))))
     raise _unsupported(name)

@@ -775,6 +775,11 @@ class Tensor:
 
     # ------------------------------------------------------------------ numpy protocol (v2)
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # ``ndarray <op> Tensor`` lands here: the common case goes straight to the op.
+        if method == "__call__" and not kwargs:
+            fn = _numpy_api.UFUNCS.get(ufunc)
+            if fn is not None and _numpy_api.plain_operands(inputs):
+                return fn(*inputs)
         return _numpy_api.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
