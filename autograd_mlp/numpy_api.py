@@ -66,6 +66,26 @@ UFUNCS: dict[Any, Callable[..., Any]] = {
     np.minimum: ops.minimum,
 }
 
+#: The ufuncs above that are one primitive op each, for the Tensor's fast path.
+UFUNC_OPS = {
+    np.add: ops.Add,
+    np.subtract: ops.Sub,
+    np.multiply: ops.Mul,
+    np.divide: ops.Div,
+    np.power: ops.Pow,
+    np.matmul: ops.MatMul,
+    np.maximum: ops.Maximum,
+    np.minimum: ops.Minimum,
+    np.negative: ops.Neg,
+    np.exp: ops.Exp,
+    np.log: ops.Log,
+    np.sqrt: ops.Sqrt,
+    np.absolute: ops.Abs,
+    np.tanh: ops.Tanh,
+    np.sin: ops.Sin,
+    np.cos: ops.Cos,
+}
+
 #: ufuncs whose result carries no gradient (booleans, or piecewise constant).
 VALUE_UFUNCS = {
     np.equal,

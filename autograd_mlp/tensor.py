@@ -775,11 +775,16 @@ class Tensor:
 
     # ------------------------------------------------------------------ numpy protocol (v2)
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        # ``ndarray <op> Tensor`` lands here: the common case goes straight to the op.
+        # ``ndarray <op> Tensor`` lands here: the common case goes straight to the op
+        # (numpy's own dispatch to this method costs about 0.7 µs; nothing else is added).
         if method == "__call__" and not kwargs:
-            fn = _numpy_api.UFUNCS.get(ufunc)
-            if fn is not None and _numpy_api.plain_operands(inputs):
-                return fn(*inputs)
+            op = _UFUNC_OPS.get(ufunc)
+            if op is not None:
+                for x in inputs:
+                    if not isinstance(x, _OPERANDS):
+                        break
+                else:
+                    return _apply(op, inputs, {})
         return _numpy_api.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
@@ -815,4 +820,7 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 from . import engine as _engine  # noqa: E402
 from . import numpy_api as _numpy_api  # noqa: E402
 from . import ops as _ops  # noqa: E402
+from .numpy_api import _OPERANDS  # noqa: E402
+from .numpy_api import UFUNC_OPS as _UFUNC_OPS  # noqa: E402
+from .op import apply as _apply  # noqa: E402
 from .ops._axes import pick as _pick  # noqa: E402
