@@ -681,8 +681,11 @@ class Tensor:
         """Broadcast to ``shape``; ``-1`` keeps a size, as ``torch.expand``."""
         return _ops.expand(self, *shape)
 
-    def unflatten(self, axis: int, sizes: Any) -> Tensor:
+    def unflatten(self, axis: Any = None, sizes: Any = None, *, dim: Any = None) -> Tensor:
         """Split axis ``axis`` into ``sizes`` (one of them may be -1)."""
+        axis = _pick("unflatten", "axis", axis, "dim", dim)
+        if axis is None or sizes is None:
+            raise TypeError("unflatten() needs an axis (axis= or dim=) and sizes")
         return _ops.unflatten(self, axis, sizes)
 
     def flip(self, axis: Any = None, *, dims: Any = None, dim: Any = None) -> Tensor:
@@ -716,8 +719,18 @@ class Tensor:
         """Tile as ``numpy.tile`` (fewer reps than axes repeat the trailing ones)."""
         return _ops.tile(self, reps)
 
-    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    def diagonal(
+        self,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        *,
+        dim1: int | None = None,
+        dim2: int | None = None,
+    ) -> Tensor:
         """The diagonal of the ``axis1``/``axis2`` planes, as a last axis."""
+        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
+        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
         return _ops.diagonal(self, offset, axis1, axis2)
 
     def tril(self, k: int = 0) -> Tensor:
@@ -733,13 +746,15 @@ class Tensor:
         """``value`` where ``mask`` is True, ``self`` elsewhere."""
         return _ops.masked_fill(self, mask, value)
 
-    def gather(self, axis: int, index: Any) -> Tensor:
+    def gather(self, axis: Any = None, index: Any = None, *, dim: Any = None) -> Tensor:
         """Pick values along ``axis`` at ``index``, as ``torch.gather``."""
-        return _ops.gather(self, axis, index)
+        return _public.gather(self, axis, index, dim=dim)
 
-    def scatter_add(self, axis: int, index: Any, src: Any) -> Tensor:
+    def scatter_add(
+        self, axis: Any = None, index: Any = None, src: Any = None, *, dim: Any = None
+    ) -> Tensor:
         """A copy with ``src`` added at ``index`` along ``axis``, as ``torch.scatter_add``."""
-        return _ops.scatter_add(self, axis, index, src)
+        return _public.scatter_add(self, axis, index, src, dim=dim)
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum with ``other`` (ties share the gradient)."""
@@ -823,4 +838,5 @@ from . import ops as _ops  # noqa: E402
 from .numpy_api import _OPERANDS  # noqa: E402
 from .numpy_api import UFUNC_OPS as _UFUNC_OPS  # noqa: E402
 from .op import apply as _apply  # noqa: E402
+from .ops import public as _public  # noqa: E402
 from .ops._axes import pick as _pick  # noqa: E402

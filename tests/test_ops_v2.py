@@ -514,6 +514,17 @@ def test_axis_and_dim_together_is_a_type_error_naming_the_function() -> None:
             call()
 
 
+def test_dim_keywords_of_the_index_methods() -> None:
+    torch = optional("torch", "torch")
+    x, t = ag.tensor(A, dtype=np.float64), torch.tensor(A)
+    np.testing.assert_array_equal(
+        x.gather(dim=1, index=IDX[:, :2]).data, t.gather(dim=1, index=torch.tensor(IDX[:, :2]))
+    )
+    np.testing.assert_array_equal(x.unflatten(dim=1, sizes=(2, 2)).shape, (3, 2, 2))
+    np.testing.assert_array_equal(x.diagonal(dim1=1, dim2=0).data, t.diagonal(dim1=1, dim2=0))
+    assert x.flip(dims=(0,)).shape == (3, 4) and x.roll(1, dims=0).shape == (3, 4)
+
+
 def test_dim_accepts_lists_like_torch() -> None:
     x = ag.tensor(T3)
     np.testing.assert_allclose(x.sum(dim=[0, 2]).data, T3.sum(axis=(0, 2)), rtol=1e-6)
