@@ -352,7 +352,15 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Sum over ``axis`` (all axes by default), as ``ndarray.sum``."""
+        """Sum over ``axis`` (all axes by default), as ``ndarray.sum``; ``dim=`` and
+        ``keepdim=`` are accepted too (PyTorch's names).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.ones(2, 3).sum(dim=1, keepdim=True).tolist()
+        [[3.0], [3.0]]
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("sum", axis, dim, keepdims, keepdim)
         return _ops.sum(self, axis=axis, keepdims=keepdims)
@@ -424,7 +432,14 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default, giving
-        a 1-D tensor), as ``torch.flatten``."""
+        a 1-D tensor), as ``torch.flatten``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3, 4).flatten().shape, ag.zeros(2, 3, 4).flatten(1).shape
+        ((24,), (2, 12))
+        """
         if start_dim == 0 and end_dim == -1:
             return _ops.reshape(self, shape=(-1,))
         return _ops.flatten(self, start_dim, end_dim)
@@ -477,7 +492,14 @@ class Tensor:
     # ------------------------------------------------------------------ elementwise (v2)
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         """Elementwise clamp to ``[min, max]``; gradient 1 inside, bounds included
-        (``torch.clamp``)."""
+        (``torch.clamp``).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
+        [0.0, 0.5, 1.0]
+        """
         if min is None and max is None:
             raise TypeError("clamp: give at least one of min= and max=")
         lo = min.data if isinstance(min, Tensor) else min
@@ -560,7 +582,15 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Variance with ``n - correction`` degrees of freedom (Bessel's by default,
-        as ``torch.var``); ``correction >= n`` warns and gives inf/nan, as PyTorch."""
+        as ``torch.var``); ``correction >= n`` warns and gives inf/nan, as PyTorch.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 3.0], [2.0, 6.0]])
+        >>> x.var(dim=1).tolist(), x.var(axis=1, correction=0).tolist()
+        ([2.0, 8.0], [1.0, 4.0])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("var", axis, dim, keepdims, keepdim)
         return _ops.var(self, axis=axis, correction=correction, keepdims=keepdims)
@@ -590,7 +620,15 @@ class Tensor:
         p: Any = None,
     ) -> Tensor:
         """Vector ``ord``-norm over ``axis`` (all elements by default), as
-        ``torch.linalg.vector_norm``; ``p=`` is PyTorch's name for ``ord``."""
+        ``torch.linalg.vector_norm``; ``p=`` is PyTorch's name for ``ord``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[3.0, -4.0]])
+        >>> x.norm().item(), x.norm(1, dim=1).tolist()
+        (5.0, [7.0])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("norm", axis, dim, keepdims, keepdim)
         if p is not None:
@@ -602,7 +640,14 @@ class Tensor:
         keepdim: bool | None = None,
     ) -> Tensor:
         """Index of the maximum (of the flattened tensor when ``axis`` is None); ties
-        give the first. An int64 tensor without gradient."""
+        give the first. An int64 tensor without gradient.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 7.0, 7.0], [5.0, 0.0, 2.0]]).argmax(dim=1).tolist()
+        [1, 0]
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("argmax", axis, dim, keepdims, keepdim)
         return _ops.argmax(self, axis=axis, keepdims=keepdims)
@@ -617,7 +662,14 @@ class Tensor:
         return _ops.argmin(self, axis=axis, keepdims=keepdims)
 
     def cumsum(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """Running sum along ``axis`` (of the flattened tensor when None, as numpy)."""
+        """Running sum along ``axis`` (of the flattened tensor when None, as numpy).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0, 3.0]]).cumsum(dim=1).tolist()
+        [[1.0, 3.0, 6.0]]
+        """
         if dim is not None:
             axis = _pick("cumsum", "axis", axis, "dim", dim)
         return _ops.cumsum(self, axis=axis)
@@ -671,7 +723,14 @@ class Tensor:
         return _ops.squeeze(self, axis)
 
     def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """Insert an axis of size 1 at ``axis`` (``-ndim-1 <= axis <= ndim``)."""
+        """Insert an axis of size 1 at ``axis`` (``-ndim-1 <= axis <= ndim``).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).unsqueeze(0).shape, ag.zeros(2, 3).unsqueeze(dim=-1).shape
+        ((1, 2, 3), (2, 3, 1))
+        """
         axis = _pick("unsqueeze", "axis", axis, "dim", dim)
         if axis is None:
             raise TypeError("unsqueeze() missing the axis (axis= or dim=)")
@@ -712,7 +771,14 @@ class Tensor:
 
     def repeat(self, *reps: Any) -> Tensor:
         """Tile the tensor ``reps[i]`` times along axis ``i`` (PyTorch's ``repeat``:
-        at least one repetition per axis)."""
+        at least one repetition per axis).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).repeat(2).tolist(), ag.tensor([1.0, 2.0]).repeat(2, 1).shape
+        ([1.0, 2.0, 1.0, 2.0], (2, 2))
+        """
         return _ops.repeat(self, *reps)
 
     def tile(self, reps: Any) -> Tensor:
