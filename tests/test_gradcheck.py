@@ -295,3 +295,43 @@ def test_gradcheck_rejects_bad_fn_and_inputs() -> None:
 
 def test_test_ops_never_registered() -> None:
     assert "wrong_square" not in REGISTRY and "frozen_cube" not in REGISTRY
+
+
+# --------------------------------------------------------------------------- issue 11: no vacuous pass
+class Doubler(ag.nn.Module):
+    """A module whose one op has a wrong backward (the factor 2 of x² forgotten)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = ag.nn.Parameter(np.array([[0.5, -1.0], [1.5, 0.25]]), dtype=np.float64)
+
+    def forward(self, x):
+        return wrong_square(x @ self.weight).sum()
+
+
+def test_closure_over_the_checked_tensor_is_really_checked() -> None:
+    # Today gradcheck perturbs float64 copies, so fn (which closes over x) never
+    # sees a perturbation: analytic and numeric are both 0 and the check "passes".
+    x = t64([0.5, -1.0, 2.0])
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: wrong_square(x).sum(), [x], locate=False)
+    assert gradcheck(lambda t: (x * 3).sum(), [x])  # and a right closure passes for real
+
+
+def test_output_not_depending_on_an_input_raises() -> None:
+    x, other = t64([0.5, -1.0, 2.0], name="x"), t64([1.0, 2.0, 3.0])
+    with pytest.raises(GradcheckError, match="does not depend on input 0 'x'"):
+        gradcheck(lambda t: (other * 3).sum(), [x])
+    with pytest.raises(GradcheckError, match="does not depend on input 0 'x'"):
+        gradgradcheck(lambda t: (other * other).sum(), [x])
+    assert gradcheck(lambda t: (other * 3).sum() + t.sum(), [x])
+    y = t64([4.0])
+    assert gradcheck(lambda t, u: (t * 2).sum(), [x, y], allow_unused=True)
+
+
+def test_model_parameters_passed_as_inputs_are_really_checked() -> None:
+    # The PyTorch idiom: gradcheck(f, list(net.parameters())) where f calls net.
+    net = Doubler()
+    x = t64([[0.3, -0.7]], requires_grad=False)
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda *params: net(x), list(net.parameters()), locate=False)
