@@ -300,7 +300,7 @@ def test_test_ops_never_registered() -> None:
     assert "wrong_square" not in REGISTRY and "frozen_cube" not in REGISTRY
 
 
-# --------------------------------------------------------------------------- issue 11: no vacuous pass
+# ------------------------------------------------------------------ issue 11: no vacuous pass
 class Doubler(ag.nn.Module):
     """A module whose one op has a wrong backward (the factor 2 of x² forgotten)."""
 

@@ -156,9 +156,9 @@ def locate_bad_op(
             raise TypeError("locate_bad_op: inputs are required when fn is a function")
         who = "locate_bad_op"
         args = _as_inputs(inputs)
-        if not any(isinstance(x, Tensor) and x.requires_grad for x in args):
-            if not hasattr(fn, "named_parameters"):
-                return BadOpReport(True, details=f"{who}: no input requires grad (nothing to check)")
+        needs = any(isinstance(x, Tensor) and x.requires_grad for x in args)
+        if not needs and not hasattr(fn, "named_parameters"):
+            return BadOpReport(True, details=f"{who}: no input requires grad (nothing to check)")
         call, _, swap = _prepare(fn, args, None, who)
         with _float64_in_place(swap):
             with enable_grad():
