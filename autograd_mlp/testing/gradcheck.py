@@ -402,9 +402,11 @@ def _first_mismatch(
     record_numeric: bool,
     project_output: bool,
     who: str,
+    full_max: int = FULL_JACOBIAN_MAX,
 ) -> _Mismatch | None:
     """Check the first derivatives of ``call()`` with respect to each target (all
-    holding float64 data); return the first with a disagreement, or None."""
+    holding float64 data); return the first with a disagreement, or None.
+    Targets of more than ``full_max`` elements are checked by projections."""
     rng = np.random.default_rng(seed)
     with enable_grad():
         out = _call(call, who)
@@ -412,8 +414,8 @@ def _first_mismatch(
     m = out.size
     full = (
         not project_output
-        and m <= FULL_JACOBIAN_MAX
-        and all(t.tensor.size <= FULL_JACOBIAN_MAX for t in targets)
+        and m <= full_max
+        and all(t.tensor.size <= full_max for t in targets)
     )
     # Rows of the Jacobian we compare: every output element, or one random v.
     if full:
@@ -456,7 +458,7 @@ def _first_mismatch(
 
     for k, t in enumerate(targets):
         x = t.tensor
-        if x.size <= FULL_JACOBIAN_MAX:
+        if x.size <= full_max:
             numeric = per_element(t)
             found = _compare(analytic[k], numeric, atol, rtol)
             if found is None:
@@ -525,6 +527,7 @@ def _mismatch(
     rtol: float,
     seed: int,
     who: str,
+    full_max: int = FULL_JACOBIAN_MAX,
 ) -> _Mismatch | None:
     """The first target whose derivatives of ``order`` (1 or 2) disagree with
     finite differences, or None.
@@ -544,6 +547,7 @@ def _mismatch(
         record_numeric=second,
         project_output=second,
         who=who,
+        full_max=full_max,
     )
 
 
@@ -560,15 +564,17 @@ def _check(
     allow_unused: bool,
     seed: int,
     locate: bool,
+    full_max: int = FULL_JACOBIAN_MAX,
 ) -> bool:
-    """:func:`gradcheck` (``order=1``) and :func:`gradgradcheck` (``order=2``)."""
+    """:func:`gradcheck` (``order=1``) and :func:`gradgradcheck` (``order=2``);
+    ``full_max`` is the size above which a tensor is checked by projections."""
     who = "gradcheck" if order == 1 else "gradgradcheck"
     _check_tolerances(who, eps, atol, rtol)
     call, targets, swap = _prepare(fn, _as_inputs(inputs), params, who)
     with _float64_in_place(swap):
         if not allow_unused:
             _require_dependence(call, targets, eps, seed, who)
-        mismatch = _mismatch(call, targets, order, eps, atol, rtol, seed, who)
+        mismatch = _mismatch(call, targets, order, eps, atol, rtol, seed, who, full_max)
         if mismatch is None:
             return True
         what = f"{who} failed"
