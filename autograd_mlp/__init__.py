@@ -23,6 +23,7 @@ from .ops import concatenate, stack
 
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
+from . import func  # isort: skip  # functional transforms (torch.func's names)
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ __all__ = [
     "__version__",
     "concatenate",
     "enable_grad",
+    "func",
     "functional",
     "grad",
     "is_grad_enabled",

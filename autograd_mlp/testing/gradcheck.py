@@ -101,7 +101,7 @@ class GradcheckError(AssertionError):
         self.param_name = target.name if target and target.kind == "parameter" else None
         self.input_shape = tuple(target.tensor.shape) if target else None
         self.element = m.element if m else None
-        self.where = target.at(m.element) if m and m.element is not None else None
+        self.where = target.at(m.element) if m and target and m.element is not None else None
         self.output_element = m.output_element if m else None
         self.analytic = m.analytic if m else None
         self.numeric = m.numeric if m else None

@@ -190,7 +190,7 @@ def _walk(out: Tensor, eps: float, atol: float, rtol: float, order: int, seed: i
             what = "its second derivative disagrees with finite differences of its backward"
         if mismatch is None:
             continue
-        shapes = tuple(tuple(x.shape) for x in node.inputs if isinstance(x, Tensor))
+        shapes = tuple(tuple(x.shape) for x in node.inputs or () if isinstance(x, Tensor))
         attrs = dict(node.attrs)
         attr_text = ", ".join(f"{k}={_short(v)}" for k, v in attrs.items()) or "none"
         details = (
