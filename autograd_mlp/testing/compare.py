@@ -78,6 +78,7 @@ def assert_grads_close(
     ...     print(err)
     gradients differ: w[1]: actual 2 vs expected 2.5 (|diff| 0.5 > 2.5e-05; 1 of 2 elements differ)
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this function's
     got, want = _named(actual, "actual"), _named(expected, "expected")
     if set(got) != set(want):
         raise AssertionError(
