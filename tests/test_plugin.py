@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +57,8 @@ def test_examples_option():
 def test_grads_differ(assert_grads_close):
     w = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     (w * w).sum().backward()
-    assert_grads_close({"layers.0.weight": w.grad}, {"layers.0.weight": 2 * w.data + [[0, 0], [0, 1]]})
+    expected = 2 * w.data + [[0, 0], [0, 1]]
+    assert_grads_close({"layers.0.weight": w.grad}, {"layers.0.weight": expected})
 '''
 
 
@@ -99,8 +99,10 @@ def test_plugin_option_is_listed_and_validated(tmp_path: Path) -> None:
 def test_entry_point_is_named_after_the_module() -> None:
     # Named like the module, pytest sees "already loaded" whichever way it comes
     # first (entry point, -p, or a conftest's pytest_plugins), never registering twice.
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["entry-points"]["pytest11"] == {PLUGIN: PLUGIN}
+    text = (ROOT / "pyproject.toml").read_text()  # (tomllib is 3.11+; we support 3.10)
+    section = text.split("[project.entry-points.pytest11]", 1)[1].split("\n[", 1)[0]
+    entries = [line for line in section.splitlines() if "=" in line and not line.startswith("#")]
+    assert entries == [f'"{PLUGIN}" = "{PLUGIN}"']
 
 
 def test_fixtures_are_available_in_our_own_suite(gradcheck, assert_grads_close) -> None:

@@ -273,9 +273,20 @@ class _Example:
                 "backward returns one gradient per input",
                 f"got {count} for {n} input(s)",
             )
+        # A view of g is fine (add hands g on as it is); one of the output or an
+        # input is not: a gradient is linear in g, so it cannot be their value.
+        owners = [("the output", out_in)] + [
+            (f"input {k}", a) for k, a in enumerate(arrays_in) if isinstance(a, np.ndarray)
+        ]
         for i, (gx, x) in enumerate(zip(raw, self.args)):
             if gx is None or not isinstance(x, Tensor):
                 continue
+            for who, data in owners:
+                if isinstance(gx, np.ndarray) and np.shares_memory(gx, data):
+                    self.fail(
+                        "gradients share no memory",
+                        f"backward returned, for input {i}, a gradient that is {who}'s memory",
+                    )
             shape = tuple(np.shape(gx))
             if not _fits(shape, x.shape):
                 self.fail(

@@ -188,9 +188,13 @@ def _float64_copies(inputs: Sequence[Any]) -> list[Any]:
 
 
 def _put(t: Tensor, array: np.ndarray) -> None:
-    """Point ``t`` at ``array`` (possibly of another dtype) without any check:
-    the one unchecked escape hatch, used only for the duration of a check."""
-    t.data = array
+    """Point ``t`` at ``array``, possibly of another dtype (a float32 parameter
+    holds float64 for the duration of a check), bypassing the ``.data`` setter's
+    same-dtype rule where there is one: the original goes back right after."""
+    if hasattr(t, "_data"):  # .data is a validating property over this slot
+        t._data = array
+    else:
+        t.data = array
 
 
 @contextmanager
