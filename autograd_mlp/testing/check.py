@@ -273,6 +273,12 @@ class _Example:
                 "backward returns one gradient per input",
                 f"got {count} for {n} input(s)",
             )
+        self.raw_gradients(raw, out, out_in, arrays_in)
+
+    def raw_gradients(
+        self, raw: Sequence[Any], out: Tensor, out_in: np.ndarray, arrays_in: list[Any]
+    ) -> None:
+        """Each raw gradient: no memory of the output or an input, a shape that fits."""
         # A view of g is fine (add hands g on as it is); one of the output or an
         # input is not: a gradient is linear in g, so it cannot be their value.
         owners = [("the output", out_in)] + [

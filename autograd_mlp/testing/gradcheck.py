@@ -478,27 +478,45 @@ def _first_mismatch(
                 bound,
                 "full Jacobian" if full else "vector-Jacobian product",
             )
-        for _ in range(N_PROJECTIONS):
-            u = rng.standard_normal(x.shape)
-            a = analytic[k] @ u.reshape(-1)
-            n = directional(t, u)
-            found = _compare(a, n, atol, rtol)
-            if found is None:
-                continue
-            flat, bound = found
-            mismatch = _Mismatch(
-                t, None, None, float(a[flat]), float(n[flat]), bound, "random projection <v, J u>"
-            )
-            if x.size <= LOCALISE_ELEMENT_MAX:  # worth the 2n evaluations now it failed
-                numeric = per_element(t)
-                located = _compare(analytic[k], numeric, atol, rtol)
-                if located is not None:
-                    j = located[0] % x.size
-                    mismatch.element = _unravel(j, x.shape)
-                    mismatch.analytic = float(analytic[k][0, j])
-                    mismatch.numeric = float(numeric[0, j])
-                    mismatch.bound = located[1]
+        mismatch = _by_projection(t, analytic[k], directional, per_element, rng, atol, rtol)
+        if mismatch is not None:
             return mismatch
+    return None
+
+
+def _by_projection(
+    t: _Target,
+    analytic: np.ndarray,
+    directional: Callable[[_Target, np.ndarray], np.ndarray],
+    per_element: Callable[[_Target], np.ndarray],
+    rng: np.random.Generator,
+    atol: float,
+    rtol: float,
+) -> _Mismatch | None:
+    """``<v, J u>`` both ways for random directions ``u``; on a failure, find the
+    element too if the tensor is small enough for ``2n`` more evaluations."""
+    x = t.tensor
+    for _ in range(N_PROJECTIONS):
+        u = rng.standard_normal(x.shape)
+        a = analytic @ u.reshape(-1)
+        n = directional(t, u)
+        found = _compare(a, n, atol, rtol)
+        if found is None:
+            continue
+        flat, bound = found
+        mismatch = _Mismatch(
+            t, None, None, float(a[flat]), float(n[flat]), bound, "random projection <v, J u>"
+        )
+        if x.size <= LOCALISE_ELEMENT_MAX:  # worth the 2n evaluations now it failed
+            numeric = per_element(t)
+            located = _compare(analytic, numeric, atol, rtol)
+            if located is not None:
+                j = located[0] % x.size
+                mismatch.element = _unravel(j, x.shape)
+                mismatch.analytic = float(analytic[0, j])
+                mismatch.numeric = float(numeric[0, j])
+                mismatch.bound = located[1]
+        return mismatch
     return None
 
 
