@@ -314,3 +314,22 @@ def test_default_example_count_can_be_set_for_a_run() -> None:
     assert repr(check_op.__kwdefaults__["examples"]) == "50"
     with pytest.raises(ValueError, match=">= 1"):
         set_default_examples(0)
+
+
+def test_an_op_with_integer_output_is_checked_for_its_forward_only() -> None:
+    class Sign(ag.Op):
+        """Derivative: none (integer output)"""
+
+        name = "test_int_sign"
+        signature = "unary"
+        reference = staticmethod(lambda x: np.sign(x).astype(np.int64))
+
+        def forward(self, x):
+            return np.sign(x).astype(np.int64)
+
+        def backward(self, g, out, x):
+            raise AssertionError("never called: an integer output has no gradient")
+
+    assert check_op(Sign, examples=10)
+    with pytest.raises(GradcheckError, match="forward matches reference"):
+        check_op(Sign, reference=lambda x: np.sign(x), examples=10)  # float64: wrong dtype

@@ -20,7 +20,9 @@ matter), it checks, in this order:
    (element by element up to :data:`SECOND_ORDER_FULL_MAX` elements, by random
    projections above, to keep an example in milliseconds).
 
-The first property that breaks fails the example; hypothesis then shrinks it,
+An op with an integer or bool output (``argmax``, a comparison) is checked up to
+its reference only. The first property that breaks fails the example; hypothesis
+then shrinks it,
 and :class:`~autograd_mlp.testing.GradcheckError` reports the shrunk
 counter-example and the property.
 """
@@ -354,7 +356,8 @@ def _check_example(
     args, attrs = inputs
     ex = _Example(spec, tuple(args), dict(attrs))
     out = ex.forward()
-    if not any(isinstance(a, Tensor) and a.requires_grad for a in ex.args):
+    # An integer or bool output (argmax, a comparison) has no gradient to check.
+    if out.dtype.kind != "f" or not any(isinstance(a, Tensor) and a.requires_grad for a in ex.args):
         return
     g = np.random.default_rng(0).standard_normal(out.shape).astype(out.dtype)
     ex.raw_backward(out, g)
