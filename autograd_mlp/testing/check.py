@@ -22,9 +22,8 @@ matter), it checks, in this order:
 
 An op with an integer or bool output (``argmax``, a comparison) is checked up to
 its reference only. The first property that breaks fails the example; hypothesis
-then shrinks it,
-and :class:`~autograd_mlp.testing.GradcheckError` reports the shrunk
-counter-example and the property.
+then shrinks it, and :class:`~autograd_mlp.testing.GradcheckError` reports the
+shrunk counter-example and the property.
 """
 
 from __future__ import annotations
