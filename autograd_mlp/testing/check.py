@@ -433,7 +433,13 @@ def check_op(
     >>> check_op(Cube, examples=5)
     True
     """
-    from hypothesis import HealthCheck, given, settings
+    try:
+        from hypothesis import HealthCheck, given, settings
+    except ImportError as exc:  # a test dependency, not a runtime one
+        raise ImportError(
+            "check_op draws its inputs with hypothesis, which is not installed: "
+            "python -m pip install 'autograd_mlp[test]'"
+        ) from exc
 
     from .strategies import op_inputs
 
