@@ -305,12 +305,11 @@ def tensors(
         raise ValueError(f"tensors: requires_grad=True needs a float dtype, got {dtype}")
     if shape is None:
         shape = shapes(min_dims, max_dims, min_side, max_side)
-    if isinstance(shape, st.SearchStrategy):
-        shape = draw(shape)
-    shape = tuple(shape)
+    drawn: Any = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
+    shape = tuple(int(n) for n in drawn)
     if dtype.kind in "iu":
-        lo, hi = (1, 3) if domain == "positive" else (-3, 3)
-        ints = st.integers(lo, hi).filter(lambda v: domain != "nonzero" or v != 0)
+        ilo, ihi = (1, 3) if domain == "positive" else (-3, 3)
+        ints = st.integers(ilo, ihi).filter(lambda v: domain != "nonzero" or v != 0)
         data = draw(hnp.arrays(dtype, shape, elements=ints, unique=distinct))
         return Tensor(data, dtype=dtype)
     points = _margins(domain, avoid)
