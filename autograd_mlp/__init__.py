@@ -60,6 +60,7 @@ from .random import manual_seed
 
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
+from . import func  # isort: skip  # functional transforms (torch.func's names)
 
 # Single-sourced: pyproject.toml's version, read back from the installed metadata.
 try:
@@ -89,6 +90,7 @@ __all__ = [
     "from_numpy",
     "full",
     "full_like",
+    "func",
     "functional",
     "gather",
     "grad",
