@@ -53,7 +53,8 @@ _FREED = (
 #: What the walk visits: an op's node, or a leaf Tensor that requires grad.
 Node = Op | Tensor
 
-# Tensors are numbered as they are created, each op's output after its inputs.
+# Tensors are numbered as they are created, each op's output after its inputs;
+# a node carries its output's number.
 _creation_order = attrgetter("_seq")
 
 
@@ -93,10 +94,6 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     return sorted(reached.values(), key=_creation_order)
 
 
-def _seq(node: Node) -> int:
-    return node.seq if isinstance(node, Op) else node._seq
-
-
 def _walk_order(starts: Sequence[Node]) -> list[Node]:
     """Every node the ``starts`` reach along ``parents``, in creation order."""
     reached = {id(s): s for s in starts}
@@ -110,7 +107,7 @@ def _walk_order(starts: Sequence[Node]) -> list[Node]:
                 reached[id(parent)] = parent
                 if isinstance(parent, Op):
                     stack.append(parent)
-    return sorted(reached.values(), key=_seq)
+    return sorted(reached.values(), key=_creation_order)  # Ops and Tensors alike
 
 
 # --------------------------------------------------------------------------- observers

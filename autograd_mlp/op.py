@@ -86,7 +86,7 @@ class Op:
         "attrs",
         "needs_input_grad",
         "scope",
-        "seq",
+        "_seq",
         "__dict__",
         "__weakref__",
     )
@@ -104,7 +104,7 @@ class Op:
     attrs: dict[str, Any]
     needs_input_grad: tuple[bool, ...]
     scope: str | None
-    seq: int
+    _seq: int
 
     _freed_shape: tuple[int, ...]
     versions: list[int | None] | None
@@ -162,6 +162,11 @@ class Op:
             else:
                 shapes.append(np.shape(self.arrays[i]) if self.arrays is not None else ())
         return tuple(shapes)
+
+    @property
+    def seq(self) -> int:
+        """Creation order, the output tensor's ``_seq``: stable ids for drawings."""
+        return self._seq
 
     @property
     def out_shape(self) -> tuple[int, ...]:
@@ -425,7 +430,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     node.needs_input_grad = tuple(needs)
     node.scope = state.scope[-1] if state.scope else None
     result = Tensor._make(out, True, node)
-    node.seq = result._seq
+    node._seq = result._seq
     return result
 
 
