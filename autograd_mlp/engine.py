@@ -44,6 +44,7 @@ from .errors import AutogradError
 from .grad_mode import _local, enable_grad
 from .op import Op, dispatch
 from .tensor import Tensor
+from .tensor import edits as _edits
 
 _FREED = (
     "backward: the graph behind this tensor was freed by an earlier backward() "
@@ -370,7 +371,7 @@ def _node_step(
     its share, fitted to the input, added to what that input collected so far."""
     out, arrays = node.out, node.arrays
     assert arrays is not None, "walked after being freed"
-    if node.versions is not None or node.overwritten is not None:
+    if node.edits != _edits[0] and (node.versions is not None or node.overwritten is not None):
         out, arrays = _saved_values(node)
     if create_graph:
         out_t, inputs = _graph_values(node, out, arrays)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .errors import OpError, op_error_like
 from .grad_mode import _local
-from .tensor import Tensor
+from .tensor import Tensor, edits
 
 
 class Op:
@@ -63,7 +63,9 @@ class Op:
     ``versions``
         the inputs' ``_version`` when recorded (``None`` for a constant; the
         whole attribute ``None`` if ``uses_inputs`` is False): backward refuses
-        to read an input modified in place since.
+        to read an input modified in place since. ``edits``: the process-wide
+        count of version changes then (``tensor.edits``); while it is unchanged
+        nothing can have been modified, and the walk checks nothing.
     ``attrs``
         the keyword attributes (``axis``, ``shape``, ...), for display.
     ``needs_input_grad``
@@ -83,6 +85,7 @@ class Op:
         "_freed_shape",
         "parents",
         "versions",
+        "edits",
         "attrs",
         "needs_input_grad",
         "scope",
@@ -108,6 +111,7 @@ class Op:
 
     _freed_shape: tuple[int, ...]
     versions: list[int | None] | None
+    edits: int
     #: What ``forward`` kept for ``backward`` beyond the inputs and the output
     #: (masks, indices, shapes), set by :meth:`save`; freeing a node drops it.
     saved: Any = None
@@ -417,7 +421,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     for x in inputs:  # a plain loop: a comprehension costs a call (0.3 µs)
         if isinstance(x, Tensor):
             parents.append(x._node or x)
-            versions.append(x._version)
+            versions.append(x._v)
         else:
             parents.append(None)
             versions.append(None)
@@ -426,6 +430,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     node.out = out
     node.parents = parents
     node.versions = versions if node.uses_inputs else None
+    node.edits = edits[0]
     node.attrs = attrs
     node.needs_input_grad = tuple(needs)
     node.scope = state.scope[-1] if state.scope else None
