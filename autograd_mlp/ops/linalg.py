@@ -216,7 +216,7 @@ class Einsum(Op):
         return tuple(grads)
 
 
-def _einsum_grad(g, xs, i, terms, out, sizes):  # type: ignore[no-untyped-def]
+def _einsum_grad(g, xs, i, terms, out, sizes):
     """g contracted with every operand but ``i``, onto operand ``i``'s subscripts.
 
     A letter repeated in term ``i`` (a diagonal, ``"ii"``) is renamed and tied back by

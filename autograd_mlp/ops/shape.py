@@ -120,7 +120,7 @@ class ScatterAdd(Op):
     def forward(self, g, index, shape):
         return _scatter_add(g, index, shape)
 
-    def backward(self, g_out, out, g):
+    def backward(self, g_out, out, *inputs):
         return (g_out[self.attrs["index"]],)
 
 
