@@ -345,7 +345,7 @@ def test_checkpoint_errors(tmp_path):
         load_checkpoint(tmp_path / "missing.npz")
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip file at all")
-    with pytest.raises(CheckpointError, match=r"load_checkpoint: .*bad.npz' is corrupt"):
+    with pytest.raises(CheckpointError, match=r"load_checkpoint: .*bad.npz. is corrupt"):
         load_checkpoint(bad)
     good = tmp_path / "good.npz"
     save_checkpoint(good, model)
@@ -355,14 +355,14 @@ def test_checkpoint_errors(tmp_path):
         load_checkpoint(truncated)
     plain = tmp_path / "plain.npz"
     np.savez(plain, a=np.zeros(2))
-    with pytest.raises(CheckpointError, match=r"plain.npz' is not usable: it has no metadata"):
+    with pytest.raises(CheckpointError, match=r"plain.npz' is not an autograd_mlp file"):
         load_checkpoint(plain)
     with pytest.raises(CheckpointError, match=r"the checkpoint has no optimizer state"):
         restore_checkpoint(good, model, opt)
     with pytest.raises(nn.StateDictError, match=r"layers.0.weight: checkpoint \(32, 2\)"):
         restore_checkpoint(good, nn.MLP([2, 16, 3]))
-    with pytest.raises(CheckpointError, match=r"save_checkpoint: directory"):
+    with pytest.raises(FileNotFoundError, match=r"directory .* does not exist"):
         save_checkpoint(tmp_path / "no" / "dir.npz", model)
-    with pytest.raises(TypeError, match=r"save_checkpoint: cannot store a value of type set"):
+    with pytest.raises(CheckpointError, match=r"save_checkpoint: config\['s'\] is a set"):
         save_checkpoint(tmp_path / "c.npz", model, config={"s": {1}})
     assert not (tmp_path / "c.npz").exists()

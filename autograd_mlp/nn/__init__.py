@@ -13,6 +13,7 @@ Examples
 from . import init
 from .layers import MLP, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
+from .serialization import load, save
 
 __all__ = [
     "MLP",
@@ -28,4 +29,6 @@ __all__ = [
     "StateDictError",
     "Tanh",
     "init",
+    "load",
+    "save",
 ]
