@@ -202,13 +202,25 @@ def test_resume_errors(tmp_path):
 
 
 # --------------------------------------------------------------------------- stopping
-def test_nan_loss_raises_training_diverged_error():
+def test_nan_in_the_input_data_is_reported_as_such_not_as_divergence():
     X, y = SPIRAL
     X = X.copy()
-    X[:] = np.nan
+    X[7, 1] = np.nan
     model, opt = make()
-    with pytest.raises(TrainingDivergedError, match=r"epoch 1, batch 1 of .*lower learning rate"):
+    with pytest.raises(ValueError, match=r"input data train_data X holds NaN \(first at sample 7\)"):
         fit(model, opt, (X, y), epochs=2, batch_size=32, seed=0, progress=False)
+    with pytest.raises(ValueError, match=r"val_data X holds NaN"):
+        fit(model, opt, SPIRAL, val_data=(X, y), epochs=1, progress=False)
+
+
+def test_nan_loss_raises_training_diverged_error():
+    model, opt = make()
+
+    def nan_loss(out, target):
+        return F.cross_entropy(out, target) * float("nan")
+
+    with pytest.raises(TrainingDivergedError, match=r"epoch 1, batch 1 of .*lower learning rate"):
+        fit(model, opt, SPIRAL, loss=nan_loss, epochs=2, batch_size=32, seed=0, progress=False)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -231,7 +243,7 @@ def test_callback_returning_true_stops_training():
         return len(history) == 2
 
     history = fit(
-        model, opt, SPIRAL, epochs=10, batch_size=64, seed=0, callback=callback, progress=False
+        model, opt, SPIRAL, epochs=10, batch_size=64, seed=0, callbacks=[callback], progress=False
     )
     assert seen == [1, 2] and len(history) == 2
 
@@ -280,7 +292,7 @@ def test_fit_argument_errors():
         fit(model, opt, (X, y[:-1]), epochs=1)
     with pytest.raises(TypeError, match=r"fit: train_data must be a pair"):
         fit(model, opt, X, epochs=1)
-    with pytest.raises(ValueError, match=r"fit: batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match=r"fit: batch_size must be an integer >= 1"):
         fit(model, opt, (X, y), epochs=1, batch_size=0)
     with pytest.raises(ValueError, match=r"fit: the loss must return a single-element"):
         fit(
