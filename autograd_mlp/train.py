@@ -208,6 +208,9 @@ class Callback:
     def on_epoch_begin(self, state: TrainState) -> None:
         """Before each epoch."""
 
+    def on_backward(self, state: TrainState) -> None:
+        """After each backward, before the optimiser step (e.g. to clip gradients)."""
+
     def on_batch(self, state: TrainState) -> bool | None:
         """After each step."""
         return None
@@ -605,6 +608,7 @@ def _train_epoch(
             raise _diverged(state, "the loss", state.loss)
         optimizer.zero_grad()
         value.backward()
+        _notify(callbacks, "on_backward", state)
         optimizer.step()
         state.correct = _count_correct(out.data, yb, threshold)
         state.seen += len(xb)

@@ -91,15 +91,16 @@ def test_checkpoint_stores_the_run_settings(trained: tuple[Path, str]) -> None:
 
 
 def _interrupt_before_epoch(monkeypatch: pytest.MonkeyPatch, epoch: int) -> None:
-    """Make the run stop (as with Ctrl-C) when epoch ``epoch`` ends, before it is saved."""
-    row = cli_train._table_row
+    """Make the run stop (as with Ctrl-C) during epoch ``epoch``, before it is saved."""
+    from autograd_mlp.train import Callback
 
-    def interrupting_row(record: dict) -> str:
-        if record["epoch"] == epoch:
-            raise KeyboardInterrupt
-        return row(record)
+    class CtrlC(Callback):
+        def on_batch(self, state):
+            if state.epoch == epoch and state.batch == 3:
+                raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_train, "_table_row", interrupting_row)
+    callbacks = cli_train._callbacks
+    monkeypatch.setattr(cli_train, "_callbacks", lambda *a: [*callbacks(*a), CtrlC()])
 
 
 def test_resume_continues_exactly_where_the_run_stopped(
@@ -229,7 +230,7 @@ ERRORS = [
     (["train", "--dataset", "mnist", "--data-dir", "{empty}"], "--download"),
     (["train", "--data-dir", "{empty}"], "--dataset mnist only"),
     (["train", "--resume", "{missing}"], "no checkpoint file"),
-    (["train", "--resume", "{corrupt}"], "corrupt or not a checkpoint"),
+    (["train", "--resume", "{corrupt}"], "is corrupt"),
     (["train", "--resume", "{plain}"], "not written by autograd-mlp train"),
     (["train", "--save", "{nodir}"], "does not exist"),
     (["train", "--plot", "{nodir}"], "does not exist"),
@@ -238,7 +239,7 @@ ERRORS = [
     (["train", "--momentum", "0", "--nesterov"], "momentum > 0"),
     (["evaluate"], "required"),
     (["evaluate", "{missing}"], "no checkpoint file"),
-    (["evaluate", "{corrupt}"], "corrupt or not a checkpoint"),
+    (["evaluate", "{corrupt}"], "is corrupt"),
     (["evaluate", "{plain}", "--dataset", "spiral"], "does not fit spiral"),
     (["evaluate", "{plain}", "--bogus"], "unrecognized arguments"),
     (["graph", "-o", "{missing}.dot", "--bogus"], "unrecognized arguments: --bogus"),
