@@ -293,7 +293,10 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     try:
         tensors, meta = read_file(path, "load_checkpoint")
         if meta is None:
-            raise CheckpointError("it has no autograd_mlp metadata")
+            raise CheckpointError(
+                "it holds weights only: it does not record its model's architecture (load "
+                "them with nn.load into a model you build)"
+            )
         keys = meta.get("keys")
         if not (isinstance(keys, list) and all(isinstance(k, str) and k in tensors for k in keys)):
             raise CheckpointError("it lists model tensors it does not hold")
