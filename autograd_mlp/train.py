@@ -630,7 +630,8 @@ def _record_epoch(
         state.scheduler.step()
     val_loss, val_acc = (None, None)
     if val is not None:
-        val_loss, val_acc = _run_eval(state.model, *val, loss_fn, name, max(batch_size, 256))
+        val_loss, val_acc = _run_eval(state.model, val[0], val[1], loss_fn, name,
+                                      max(batch_size, 256))
         if not math.isfinite(val_loss):
             raise _diverged(state, "the validation loss", val_loss)
     bad = _non_finite_parameter(state.model)

@@ -221,3 +221,20 @@ def test_tampered_metadata_is_a_clear_error(tmp_path: Path, mutate, message: str
     _rewrite_npz_meta(tmp_path / "ok.npz", tmp_path / "bad.npz", meta)
     with pytest.raises(CheckpointError, match=message):
         load_checkpoint(tmp_path / "bad.npz")
+
+
+def test_recorded_constructor_arguments_are_used_when_modules_have_them(tmp_path: Path) -> None:
+    # Modules that record their bound constructor arguments (``_init_args``) are
+    # rebuilt from exactly those; generators and init functions are left out.
+    layer = nn.Linear(3, 2, bias=False)
+    layer._init_args = {"in_features": 3, "out_features": 2, "bias": False, "rng": None}
+    seq = nn.Sequential(layer, nn.Tanh())
+    seq._init_args = {"modules": (layer, seq[1])}
+    mlp = nn.MLP([3, 4, 2], activation=nn.Sigmoid, init=lambda w: None)
+    mlp._init_args = {"sizes": [3, 4, 2], "activation": nn.Sigmoid, "init": print}
+    for model in (seq, mlp):
+        nn.save(model, tmp_path / "m.npz")
+        again = nn.load(tmp_path / "m.npz")
+        assert repr(again) == repr(model)
+        x = np.ones((2, 3), np.float32)
+        np.testing.assert_array_equal(again(x).data, model(x).data)

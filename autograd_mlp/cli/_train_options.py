@@ -335,6 +335,7 @@ def build_optimizer(model: Any, s: dict[str, Any]) -> tuple[Any, Any]:
     from .. import optim
 
     params = list(model.parameters())
+    opt: Any
     if s["optimizer"] == "adam":
         opt = optim.Adam(params, lr=s["lr"], weight_decay=s["weight_decay"])
     else:

@@ -329,31 +329,37 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def read_npy(f: Any, budget: int, name: str, what: str) -> np.ndarray:
+    """Read one ``.npy`` stream of at most ``budget`` bytes; the header's dtype and
+    shape are checked against ``budget`` before anything is allocated."""
+    try:
+        version = np.lib.format.read_magic(f)
+        reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                  else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = reader(f)
+    except (ValueError, OSError) as exc:
+        raise SerializationError(f"{what}: {name!r} is not an array ({exc})") from None
+    if dtype.hasobject or dtype.kind not in "biuf":
+        raise SerializationError(f"{what}: {name!r} has dtype {dtype}, not numbers")
+    need = math.prod(shape) * dtype.itemsize
+    if need > budget:
+        raise SerializationError(
+            f"{what}: {name!r} declares shape {shape} ({need} bytes) but holds at most "
+            f"{budget} bytes"
+        )
+    data = f.read(need)
+    if len(data) != need:
+        raise SerializationError(f"{what}: {name!r} is truncated")
+    flat = np.frombuffer(data, dtype=dtype)
+    return (flat.reshape(shape, order="F") if fortran else flat.reshape(shape)).copy(order="K")
+
+
 def _read_npy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, what: str) -> np.ndarray:
     # Deflate expands at most ~1032x; a member claiming more is a zip bomb.
     if info.file_size > max(total, info.compress_size * 1100):
         raise SerializationError(f"{what}: member {info.filename!r} claims {info.file_size} bytes")
     with zf.open(info) as f:
-        try:
-            version = np.lib.format.read_magic(f)
-            reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                      else np.lib.format.read_array_header_2_0)
-            shape, fortran, dtype = reader(f)
-        except ValueError as exc:
-            raise SerializationError(f"{what}: {info.filename!r} is not an array ({exc})") from None
-        if dtype.hasobject or dtype.kind not in "biuf":
-            raise SerializationError(f"{what}: {info.filename!r} has dtype {dtype}, not numbers")
-        need = math.prod(shape) * dtype.itemsize
-        if need > info.file_size:
-            raise SerializationError(
-                f"{what}: {info.filename!r} declares shape {shape} ({need} bytes) but holds "
-                f"{info.file_size} bytes"
-            )
-        data = f.read(need)
-        if len(data) != need:
-            raise SerializationError(f"{what}: {info.filename!r} is truncated")
-    order = "F" if fortran else "C"
-    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order).copy(order="K")
+        return read_npy(f, info.file_size, info.filename, what)
 
 
 def _read_npz(path: Path, what: str) -> tuple[dict[str, np.ndarray], Any]:
@@ -405,8 +411,8 @@ def _read_safetensors(path: Path, what: str) -> tuple[dict[str, np.ndarray], Any
 
 def _check_entry(name: str, entry: Any, payload: int, what: str) -> None:
     ok = isinstance(entry, dict) and entry.get("dtype") in _DTYPES
-    shape = entry.get("shape") if ok else None
-    offsets = entry.get("data_offsets") if ok else None
+    shape: Any = entry.get("shape") if ok else None
+    offsets: Any = entry.get("data_offsets") if ok else None
     ok = ok and isinstance(shape, list) and all(isinstance(d, int) and d >= 0 for d in shape)
     ok = ok and isinstance(offsets, list) and len(offsets) == 2
     if not ok:
@@ -518,6 +524,7 @@ def save(
     >>> nn.load(p)
     Linear(in_features=3, out_features=2, bias=True)
     """
+    meta: dict[str, Any]
     if isinstance(obj, Module):
         state: Mapping[str, Any] = obj.state_dict()
         meta = {"kind": "module", "architecture": _architecture(obj), "keys": list(state)}
