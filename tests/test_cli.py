@@ -680,3 +680,18 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     held = int(re.search(r"holds (\d+) epoch", err).group(1))
     assert load_checkpoint(path).epoch == held >= 1
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_no_subcommand_imports_another() -> None:
+    import ast
+
+    cli = ROOT / "autograd_mlp" / "cli"
+    subcommands = {"train", "evaluate", "graph", "predict"}
+    for path in cli.glob("*.py"):
+        if path.name == "__init__.py":
+            continue  # the dispatcher
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = {node.module} if node.module else {a.name for a in node.names}
+                assert not (names & subcommands), f"{path.name} imports {names & subcommands}"
+    assert len((cli / "train.py").read_text().splitlines()) < 400
