@@ -138,28 +138,22 @@ def check_outputs(
     file at the path, and an existing file that is not ours unless
     ``overwrite``. Returns flag → real target.
     """
-    from ..data._atomic import check_target
+    from ..data._atomic import check_target, resolve_target
 
+    given = [(flag, path, ours) for flag, path, ours in outputs if path is not None]
     seen: dict[Path, str] = {}
-    out: dict[str, Path] = {}
-    for flag, path, ours in outputs:
-        if path is None:
-            continue
-        try:
-            target, _ = check_target(path, overwrite=overwrite, ours=ours, what=flag)
-        except OSError as exc:
-            error(str(exc))
+    for flag, path, _ in given:
+        target = resolve_target(path)
         if target in seen:
             error(f"{flag} {path} is the same file as {seen[target]}; give two different files")
-        seen[target], out[flag] = f"{flag} {path}", target
+        seen[target] = f"{flag} {path}"
+    out: dict[str, Path] = {}
+    for flag, path, ours in given:
+        try:
+            out[flag], _ = check_target(path, overwrite=overwrite, ours=ours, what=flag)
+        except OSError as exc:
+            error(str(exc))
     return out
-
-
-def describe_os_error(flag: str, exc: OSError) -> str:
-    """One line for an OS error while writing ``flag``'s file."""
-    name = exc.filename or ""
-    reason = exc.strerror or str(exc)
-    return f"{flag}: cannot write {name}: {reason}" if name else f"{flag}: {exc}"
 
 
 def pct(value: float | None) -> str:
