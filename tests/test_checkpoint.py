@@ -238,3 +238,12 @@ def test_recorded_constructor_arguments_are_used_when_modules_have_them(tmp_path
         assert repr(again) == repr(model)
         x = np.ones((2, 3), np.float32)
         np.testing.assert_array_equal(again(x).data, model(x).data)
+
+
+@pytest.mark.parametrize("suffix", [".safetensors", ".npz"])
+def test_zero_dimensional_tensors_keep_their_shape(tmp_path: Path, suffix: str) -> None:
+    # e.g. BatchNorm's num_batches_tracked
+    state = {"w": np.ones((2, 2), np.float32), "steps": np.array(7, np.int64)}
+    nn.save(state, tmp_path / f"s{suffix}")
+    again = nn.load(tmp_path / f"s{suffix}")
+    assert again["steps"].shape == () and int(again["steps"]) == 7

@@ -132,10 +132,14 @@ def _encode_arg(owner: str, name: str, value: Any) -> Any:
                 "which is not one of autograd_mlp.nn's; save model.state_dict() instead"
             )
         return {"class": value.__name__}
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        return {"dtype": np.dtype(value).name}
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"dict": {k: _encode_arg(owner, f"{name}[{k!r}]", v) for k, v in value.items()}}
     if isinstance(value, float):
         if not math.isfinite(value):
             raise SerializationError(f"nn.save: {owner} argument {name!r} is {value}")
@@ -212,6 +216,10 @@ def _decode_arg(value: Any, what: str) -> Any:
             return cls
         if set(value) == {"list"} and isinstance(value["list"], list):
             return [_decode_arg(v, what) for v in value["list"]]
+        if set(value) == {"dict"} and isinstance(value["dict"], dict):
+            return {k: _decode_arg(v, what) for k, v in value["dict"].items()}
+        if set(value) == {"dtype"} and value["dtype"] in ("float16", "float32", "float64"):
+            return np.dtype(value["dtype"])
         raise SerializationError(f"{what}: malformed architecture argument {value!r:.80}")
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -231,6 +239,8 @@ def build(arch: Any, what: str = "nn.load") -> Module:
     for key, param in params.items():
         if param.kind is inspect.Parameter.VAR_POSITIONAL and key in args:
             positional = list(args.pop(key))
+        elif param.kind is inspect.Parameter.VAR_KEYWORD and isinstance(args.get(key), dict):
+            args.update(args.pop(key))
     try:
         return cls(*positional, **args)
     except (TypeError, ValueError) as exc:
@@ -287,7 +297,8 @@ def _check_tensor(name: str, value: Any, what: str) -> np.ndarray:
         raise SerializationError(
             f"{what}: tensor {name!r} has dtype {value.dtype}; only numbers can be stored"
         )
-    return np.ascontiguousarray(value)
+    # Not np.ascontiguousarray: it makes a 0-d array (a step counter) 1-d.
+    return value if value.flags.c_contiguous else value.copy(order="C")
 
 
 def write_file(
