@@ -32,6 +32,7 @@ __all__ = [
     "is_package_figure",
     "plot_confusion",
     "plot_history",
+    "save_figure",
 ]
 
 _MARK = "autograd_mlp"
@@ -83,6 +84,14 @@ def is_package_figure(path: Path) -> bool:
     if head[:8] == b"\x89PNG\r\n\x1a\n":
         return b"Software\x00" + _MARK.encode() in head  # a tEXt chunk
     return b"<svg" in head and f"Software: {_MARK}".encode() in head
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], overwrite: bool = True) -> None:
+    """Write a matplotlib figure through the package's one writer (format from the suffix).
+
+    Marked as the package's (PNG/SVG metadata), so a later run may replace it.
+    """
+    _save(fig, path, overwrite)
 
 
 def _save(fig: Any, path: str | os.PathLike[str], overwrite: bool) -> None:

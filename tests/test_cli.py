@@ -569,7 +569,7 @@ def test_a_tampered_checkpoint_config_is_a_clear_error(
 def test_rmsprop_in_a_checkpoint_is_refused_while_unsupported(trained, tmp_path, capsys) -> None:
     from autograd_mlp.cli import _train_options
 
-    if "rmsprop" in _train_options.OPTIMIZERS:
+    if "rmsprop" in _train_options.available_optimizers():
         pytest.skip("rmsprop is supported")
     ckpt = load_checkpoint(trained[0])
     path = tmp_path / "rms.npz"
@@ -695,3 +695,118 @@ def test_no_subcommand_imports_another() -> None:
                 names = {node.module} if node.module else {a.name for a in node.names}
                 assert not (names & subcommands), f"{path.name} imports {names & subcommands}"
     assert len((cli / "train.py").read_text().splitlines()) < 400
+
+
+# --------------------------------------------------------------------------- nn v2 options
+def _needs_nn_v2() -> None:
+    from autograd_mlp import optim
+
+    if not (hasattr(nn, "Dropout") and hasattr(optim, "AdamW") and hasattr(nn, "utils")):
+        pytest.skip("needs nn v2 (Dropout, LayerNorm, BatchNorm1d, AdamW, clip_grad_norm_)")
+
+
+def test_v2_options_train_save_and_evaluate_the_same_model(tmp_path: Path, capsys) -> None:
+    _needs_nn_v2()
+    path = tmp_path / "v2.npz"
+    argv = [
+        "train",
+        "--dataset",
+        "spiral",
+        "--epochs",
+        "8",
+        "--optimizer",
+        "adamw",
+        "--dropout",
+        "0.1",
+        "--norm",
+        "batch",
+        "--clip-grad-norm",
+        "1.0",
+        "--warmup-epochs",
+        "3",
+        "--lr",
+        "0.04",
+        "--schedule",
+        "none",
+        "--no-progress",
+    ]
+    assert main([*argv, "--save", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "dropout 0.1 batch norm" in out and "adamw" in out and "gradient norm clipped" in out
+    ckpt = load_checkpoint(path)
+    assert ckpt.config["dropout"] == 0.1 and ckpt.config["norm"] == "batch"
+    # Linear warm-up over 3 epochs: lr/4, 2lr/4, 3lr/4, then lr.
+    np.testing.assert_allclose(ckpt.history["lr"][:5], [0.01, 0.02, 0.03, 0.04, 0.04])
+    kinds = [type(m).__name__ for m in ckpt.build_model().layers]
+    assert kinds == ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"]
+    assert main(["evaluate", str(path)]) == 0
+    assert result(capsys.readouterr().out)[:2] == result(out)[:2]
+    assert run_cli(["train", "--resume", str(path), "--epochs", "9", "--dropout", "0.3"]) == 2
+    assert "--dropout 0.3 differs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer"])
+def test_a_dropout_norm_model_saved_from_python_evaluates_the_same(
+    tmp_path: Path, norm: str, capsys
+) -> None:
+    _needs_nn_v2()
+    from autograd_mlp import optim
+    from autograd_mlp.data import load_mnist_sample
+    from autograd_mlp.train import evaluate, fit
+
+    mnist = load_mnist_sample()
+    nn.init.manual_seed(0)
+    model = nn.MLP([784, 32, 10], activation="tanh", dropout=0.2, norm=norm)
+    fit(
+        model,
+        optim.AdamW(model.parameters(), lr=1e-3),
+        mnist.as_arrays("train"),
+        epochs=1,
+        batch_size=64,
+        seed=0,
+        progress=False,
+    )
+    nn.save(model, tmp_path / "m.safetensors")
+    acc = evaluate(model, *mnist.as_arrays("test"))[1]
+    assert main(["evaluate", str(tmp_path / "m.safetensors")]) == 0
+    assert result(capsys.readouterr().out)[0] == pytest.approx(100 * acc, abs=0.006)
+
+
+def test_clip_grad_norm_clips_before_the_step(capsys) -> None:
+    _needs_nn_v2()
+    from autograd_mlp import optim
+    from autograd_mlp.cli import _train_options
+    from autograd_mlp.data import spiral
+    from autograd_mlp.train import Callback, fit
+
+    norms = []
+
+    class Measure(Callback):
+        def on_backward(self, state):
+            grads = [p.grad.data for p in state.model.parameters() if p.grad is not None]
+            norms.append(float(np.sqrt(sum((g.astype(np.float64) ** 2).sum() for g in grads))))
+
+    model = nn.MLP([2, 16, 3])
+    clip = _train_options.extra_callbacks({"clip_grad_norm": 0.01})
+    fit(
+        model,
+        optim.SGD(model.parameters(), lr=0.1),
+        spiral(n_per_class=20, seed=0),
+        epochs=1,
+        seed=0,
+        progress=False,
+        callbacks=[*clip, Measure()],
+    )
+    assert norms and max(norms) <= 0.01 * (1 + 1e-5)
+
+
+def test_plot_weights_and_plot_samples(trained, tmp_path: Path, capsys) -> None:
+    optional("matplotlib", "plot")
+    from autograd_mlp import viz
+
+    if not hasattr(viz, "plot_weights"):
+        pytest.skip("needs viz.plot_weights/plot_samples")
+    weights, samples = tmp_path / "w.png", tmp_path / "s.png"
+    assert main(["train", *SHORT, "--epochs", "1", "--plot-weights", str(weights)]) == 0
+    assert main(["evaluate", str(trained[0]), "--plot-samples", str(samples)]) == 0
+    assert weights.read_bytes()[:4] == samples.read_bytes()[:4] == b"\x89PNG"

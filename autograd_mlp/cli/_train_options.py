@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..train import Callback
 from ._common import (
     add_overwrite,
     error,
@@ -28,13 +29,23 @@ from ._common import (
     one_line_errors,
     positive_float,
     positive_int,
+    probability,
 )
 from ._datasets import DATASETS, Data
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 LOSSES = ("cross_entropy", "mse")
-OPTIMIZERS = ("sgd", "adam")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
+_OPTIMIZER_CLASSES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"}
 SCHEDULES = ("none", "step", "cosine")
+NORMS = ("layer", "batch")
+
+
+def available_optimizers() -> tuple[str, ...]:
+    """The optimisers this installation has (nn v2 adds AdamW and RMSprop)."""
+    from .. import optim
+
+    return tuple(k for k in OPTIMIZERS if hasattr(optim, _OPTIMIZER_CLASSES[k]))
 CHECKPOINT_KIND = "autograd-mlp train"
 
 
@@ -82,7 +93,7 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
               "at least two positive widths"),
     "activation": (_one_of(ACTIVATIONS), f"one of {', '.join(ACTIVATIONS)}"),
     "loss": (_one_of(LOSSES), f"one of {', '.join(LOSSES)}"),
-    "optimizer": (_one_of(OPTIMIZERS), f"one of {', '.join(OPTIMIZERS)} (those this version has)"),
+    "optimizer": (lambda v: v in available_optimizers(), "an optimiser this version has"),
     "lr": (lambda v: _is_num(v, 0, True), "a number > 0"),
     "momentum": (lambda v: _is_num(v, 0, False), "a number >= 0"),
     "nesterov": (lambda v: isinstance(v, bool), "true or false"),
@@ -93,6 +104,15 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "val_split": (lambda v: _is_int(v, 0), "an integer >= 0"),
 }
 RUN_KEYS = tuple(_CHECKS)
+# Settings added later: a checkpoint without them had their defaults.
+OPTIONAL_KEYS: dict[str, Any] = {"dropout": 0.0, "norm": None, "clip_grad_norm": None,
+                                 "warmup_epochs": 0}
+_CHECKS.update({
+    "dropout": (lambda v: _is_num(v, 0, False) and v < 1, "a number in [0, 1)"),
+    "norm": (lambda v: v is None or v in NORMS, "none, layer or batch"),
+    "clip_grad_norm": (lambda v: v is None or _is_num(v, 0, True), "a number > 0"),
+    "warmup_epochs": (lambda v: _is_int(v, 0), "an integer >= 0"),
+})
 
 
 def _preset_table() -> str:
@@ -143,8 +163,18 @@ _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
     ("model", ("--loss",), dict(choices=LOSSES, help="cross_entropy on the logits, or mse "
                                 "between the outputs and one-hot targets (default: "
                                 "cross_entropy)")),
+    ("model", ("--dropout",), dict(type=probability, metavar="P", help="dropout probability "
+                                   "after each hidden activation (default: 0)")),
+    ("model", ("--norm",), dict(choices=NORMS, help="normalisation after each hidden Linear "
+                                "layer: LayerNorm or BatchNorm1d (default: none)")),
     ("optimisation", ("--optimizer",), dict(choices=OPTIMIZERS, help="optimiser (default: "
                                             "sgd; adam for parity)")),
+    ("optimisation", ("--clip-grad-norm",), dict(type=positive_float, metavar="X",
+                                                 help="clip the gradients' total norm to X "
+                                                 "before every step (default: no clipping)")),
+    ("optimisation", ("--warmup-epochs",), dict(type=nonneg_int, metavar="N", help="raise the "
+                                                "learning rate linearly over the first N "
+                                                "epochs, then follow --schedule (default: 0)")),
     ("optimisation", ("--lr",), dict(type=positive_float, help="learning rate (default: per "
                                      "dataset; 0.05 with sgd and 0.001 with adam on MNIST)")),
     ("optimisation", ("--momentum",), dict(type=nonneg_float, metavar="M", help="SGD momentum "
@@ -171,6 +201,8 @@ _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
                                    "checkpoint, with its settings, up to --epochs")),
     ("output", ("--plot",), dict(metavar="FILE.png", help="draw the per-step loss (smoothed) "
                                  "and per-epoch accuracy to this file (needs matplotlib)")),
+    ("output", ("--plot-weights",), dict(metavar="FILE.png", help="draw the first layer's "
+                                         "weights (as images for 784 inputs) after training")),
     ("output", ("--no-progress",), dict(action="store_true", help="no progress bar within an "
                                         "epoch (it is shown only on a terminal)")),
     ("output", ("--quiet", "-q"), dict(action="store_true", help="print only the final test "
@@ -230,6 +262,8 @@ def fresh_settings(args: argparse.Namespace, data: Data) -> dict[str, Any]:
     """The settings of a new run: the options given, else the dataset's defaults."""
     preset = PRESETS[data.name]
     optimizer = args.optimizer or preset.optimizer
+    if optimizer not in available_optimizers():
+        error(f"--optimizer {optimizer} is not available in this version of autograd_mlp")
     if optimizer != "sgd":
         for flag, value in (("--momentum", args.momentum), ("--nesterov", args.nesterov)):
             if value is not None:
@@ -240,6 +274,10 @@ def fresh_settings(args: argparse.Namespace, data: Data) -> dict[str, Any]:
     if args.nesterov and momentum == 0:
         error("--nesterov needs a momentum > 0")
     default_lr = preset.sgd_lr if optimizer == "sgd" else preset.adam_lr
+    epochs = args.epochs or preset.epochs
+    if args.warmup_epochs and args.warmup_epochs >= epochs:
+        error(f"--warmup-epochs {args.warmup_epochs} must be fewer than the {epochs} epochs")
+    decay = 0.01 if optimizer == "adamw" else 0.0  # AdamW's own default
     return {
         "kind": CHECKPOINT_KIND,
         "dataset": data.name,
@@ -250,12 +288,16 @@ def fresh_settings(args: argparse.Namespace, data: Data) -> dict[str, Any]:
         "lr": default_lr if args.lr is None else args.lr,
         "momentum": momentum,
         "nesterov": bool(args.nesterov),
-        "weight_decay": args.weight_decay or 0.0,
+        "weight_decay": decay if args.weight_decay is None else args.weight_decay,
         "schedule": args.schedule or "cosine",
         "batch_size": args.batch_size or preset.batch_size,
-        "epochs": args.epochs or preset.epochs,
+        "epochs": epochs,
         "seed": 0 if args.seed is None else args.seed,
         "val_split": args.val_split or 0,
+        "dropout": args.dropout or 0.0,
+        "norm": args.norm,
+        "clip_grad_norm": args.clip_grad_norm,
+        "warmup_epochs": args.warmup_epochs or 0,
     }
 
 
@@ -293,8 +335,10 @@ def resumed_settings(args: argparse.Namespace, ckpt: Any, path: str) -> dict[str
             f"{path} was not written by autograd-mlp train --save (its settings lack "
             f"{', '.join(missing) or 'the kind'}), so the run cannot be resumed"
         )
+    config = {**OPTIONAL_KEYS, **config}
     validate_settings(config, path)
-    given = {k: getattr(args, k) for k in RUN_KEYS if getattr(args, k, None) is not None}
+    keys = (*RUN_KEYS, *OPTIONAL_KEYS)
+    given = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
     if args.hidden is not None:
         given["sizes"] = [config["sizes"][0], *args.hidden, config["sizes"][-1]]
     for key, value in given.items():
@@ -309,6 +353,10 @@ def resumed_settings(args: argparse.Namespace, ckpt: Any, path: str) -> dict[str
                 "a resumed run keeps the settings it was started with (leave the option out)"
             )
     config["epochs"] = args.epochs or config.get("epochs") or 0
+    planned = (ckpt.config or {}).get("epochs")
+    if config["warmup_epochs"] and config["epochs"] != planned:
+        error(f"{path} has a warm-up schedule planned for {planned} epochs; it cannot be "
+              "stretched (leave --epochs out)")
     return config
 
 
@@ -317,7 +365,11 @@ def build_model(settings: dict[str, Any]) -> Any:
     from .. import nn
 
     nn.init.manual_seed(int(settings["seed"]))
-    return nn.MLP(list(settings["sizes"]), activation=settings["activation"])
+    extra = {k: settings[k] for k in ("dropout", "norm") if settings.get(k)}
+    try:
+        return nn.MLP(list(settings["sizes"]), activation=settings["activation"], **extra)
+    except TypeError:  # an MLP without dropout/norm (before nn v2)
+        error("--dropout and --norm need an nn.MLP with dropout= and norm= (autograd_mlp nn v2)")
 
 
 def model_of(ckpt: Any, path: str) -> Any:
@@ -336,17 +388,27 @@ def build_optimizer(model: Any, s: dict[str, Any]) -> tuple[Any, Any]:
 
     params = list(model.parameters())
     opt: Any
-    if s["optimizer"] == "adam":
-        opt = optim.Adam(params, lr=s["lr"], weight_decay=s["weight_decay"])
-    else:
+    if s["optimizer"] == "sgd":
         opt = optim.SGD(params, lr=s["lr"], momentum=s["momentum"],
                         weight_decay=s["weight_decay"], nesterov=s["nesterov"])
-    epochs = int(s["epochs"])
+    else:
+        cls = getattr(optim, _OPTIMIZER_CLASSES[s["optimizer"]])
+        opt = cls(params, lr=s["lr"], weight_decay=s["weight_decay"])
+    warmup = int(s.get("warmup_epochs") or 0)
+    epochs = int(s["epochs"]) - warmup
+    main: Any = None
     if s["schedule"] == "cosine":
-        return opt, optim.CosineAnnealingLR(opt, T_max=epochs)
-    if s["schedule"] == "step":
-        return opt, optim.StepLR(opt, step_size=-(-epochs // 3), gamma=0.1)
-    return opt, None
+        main = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    elif s["schedule"] == "step":
+        main = optim.lr_scheduler.StepLR(opt, step_size=-(-epochs // 3), gamma=0.1)
+    if not warmup:
+        return opt, main
+    sched = optim.lr_scheduler
+    warm = sched.LinearLR(opt, start_factor=1.0 / (warmup + 1), end_factor=1.0,
+                          total_iters=warmup)
+    if main is None:
+        return opt, warm
+    return opt, sched.SequentialLR(opt, [warm, main], milestones=[warmup])
 
 
 def restore(ckpt: Any, path: str, model: Any, optimizer: Any, scheduler: Any) -> None:
@@ -354,7 +416,8 @@ def restore(ckpt: Any, path: str, model: Any, optimizer: Any, scheduler: Any) ->
     from ..checkpoint import CheckpointError, restore_checkpoint
 
     state = ckpt.scheduler_state
-    if scheduler is not None and isinstance(state, dict):
+    if scheduler is not None and isinstance(state, dict) and ("T_max" in state or
+                                                              "step_size" in state):
         # Running longer than first planned: stretch the schedule to the new
         # length, as if the run had been started with that --epochs.
         state = {**state, **scheduler.state_dict(), "last_epoch": state.get("last_epoch", 0)}
@@ -365,8 +428,10 @@ def restore(ckpt: Any, path: str, model: Any, optimizer: Any, scheduler: Any) ->
 
 
 def describe(s: dict[str, Any]) -> str:
-    """E.g. ``MLP 784-100-200-10 relu``."""
-    return f"MLP {'-'.join(map(str, s['sizes']))} {s['activation']}"
+    """E.g. ``MLP 784-100-200-10 relu`` (and ``dropout 0.2``, ``batch norm``)."""
+    extra = [f"dropout {s['dropout']:g}"] if s.get("dropout") else []
+    extra += [f"{s['norm']} norm"] if s.get("norm") else []
+    return " ".join([f"MLP {'-'.join(map(str, s['sizes']))} {s['activation']}", *extra])
 
 
 def describe_optimizer(s: dict[str, Any]) -> str:
@@ -376,16 +441,57 @@ def describe_optimizer(s: dict[str, Any]) -> str:
         parts.append(f"momentum {s['momentum']:g}" + (" nesterov" if s["nesterov"] else ""))
     if s["weight_decay"]:
         parts.append(f"weight decay {s['weight_decay']:g}")
+    if s.get("warmup_epochs"):
+        parts.append(f"{s['warmup_epochs']} warm-up epochs")
     if s["schedule"] != "none":
         parts.append(f"{s['schedule']} schedule")
+    if s.get("clip_grad_norm"):
+        parts.append(f"gradient norm clipped to {s['clip_grad_norm']:g}")
     return ", ".join(parts)
 
 
-def fit_extras(s: dict[str, Any]) -> dict[str, Any]:
-    """Extra keyword arguments of ``fit`` for these settings (none yet)."""
-    return {}
+class _ClipGradNorm(Callback):
+    """A fit callback: clip the gradients' total norm before every step."""
+
+    def __init__(self, max_norm: float) -> None:
+        from ..nn import utils
+
+        self.clip, self.max_norm = utils.clip_grad_norm_, max_norm
+
+    def on_backward(self, state: Any) -> None:
+        self.clip(state.model.parameters(), self.max_norm)
+
+
+def extra_callbacks(s: dict[str, Any]) -> list[Any]:
+    """The callbacks these settings add to ``fit`` (gradient clipping)."""
+    if not s.get("clip_grad_norm"):
+        return []
+    try:
+        return [_ClipGradNorm(float(s["clip_grad_norm"]))]
+    except ImportError:
+        error("--clip-grad-norm needs nn.utils.clip_grad_norm_ (autograd_mlp nn v2)")
+
+
+def first_layer_weights(model: Any) -> Any:
+    """The first weight matrix of ``model`` (its first Linear layer's)."""
+    for _, p in model.named_parameters():
+        if p.ndim == 2:
+            return p.data
+    return None
 
 
 def plot_weights(args: argparse.Namespace, model: Any) -> None:
-    """Draw the first layer's weights for ``--plot-weights`` (when that option exists)."""
-    return None
+    """Draw the first layer's weights for ``--plot-weights``."""
+    if getattr(args, "plot_weights", None) is None:
+        return
+    try:
+        from ..viz import plot_weights as draw
+    except ImportError:
+        error("--plot-weights needs autograd_mlp.viz.plot_weights (the viz v2 helpers)")
+    from ..plotting import save_figure
+
+    weights = first_layer_weights(model)
+    shape = (28, 28) if weights is not None and weights.shape[1] == 784 else None
+    save_figure(draw(weights, image_shape=shape), args.plot_weights)
+    if not args.quiet:
+        print(f"wrote {args.plot_weights}")

@@ -66,6 +66,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--plot", metavar="FILE.png", default=None, help="draw the confusion matrix to this file"
     )
+    parser.add_argument(
+        "--plot-samples",
+        metavar="FILE.png",
+        default=None,
+        help="draw 25 test images with their labels and the model's predictions",
+    )
     add_overwrite(parser)
     parser.set_defaults(run=run)
 
@@ -97,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     from ..train import evaluate
 
     outputs = [("--plot", args.plot, _figure_check())]
-    outputs += [("--plot-samples", getattr(args, "plot_samples", None), _figure_check())]
+    outputs += [("--plot-samples", args.plot_samples, _figure_check())]
     check_outputs(outputs, args.overwrite)
     model, ckpt = load_model(args.checkpoint)
     loss_name = (ckpt.config or {}).get("loss", "cross_entropy")
@@ -115,7 +121,24 @@ def run(args: argparse.Namespace) -> int:
     print(result_line(loss, acc, len(data.X_test), data.what, data.name))
     if args.plot is not None:
         _plot_confusion(args, model, data, description)
+    if args.plot_samples is not None:
+        _plot_samples(args, model, data)
     return 0
+
+
+def _plot_samples(args: argparse.Namespace, model: Any, data: Data) -> None:
+    try:
+        from ..viz import plot_samples
+    except ImportError:
+        error("--plot-samples needs autograd_mlp.viz.plot_samples (the viz v2 helpers)")
+    from ..plotting import save_figure
+
+    if data.n_features != 784:
+        error(f"--plot-samples draws 28x28 images; {data.name} has {data.n_features} inputs")
+    X, y = data.X_test[:25], data.y_test[:25]
+    pred = predictions(model, X).argmax(axis=1)
+    save_figure(plot_samples(X, y, pred=pred, image_shape=(28, 28), n=len(X)), args.plot_samples)
+    print(f"wrote {args.plot_samples}")
 
 
 def _figure_check() -> Any:

@@ -152,8 +152,8 @@ def _introduce(args: argparse.Namespace, s: dict[str, Any], data: Data, ckpt: An
 def _callbacks(args: argparse.Namespace, s: dict[str, Any], save: str | None) -> list[Any]:
     from ..train import ModelCheckpoint, ProgressBar, StepLog
 
-    stored = {k: s[k] for k in ("kind", *opts.RUN_KEYS, "epochs")}
-    cbs: list[Any] = [StepLog()]
+    stored = {k: s[k] for k in ("kind", *opts.RUN_KEYS, *opts.OPTIONAL_KEYS, "epochs")}
+    cbs: list[Any] = [StepLog(), *opts.extra_callbacks(s)]
     if save is not None:
         # A resumed checkpoint is ours; a fresh --save refuses a file not ours.
         cbs.append(ModelCheckpoint(save, config=stored, overwrite=args.overwrite))
@@ -208,8 +208,7 @@ def _train(args: argparse.Namespace, s: dict[str, Any], model: Any, ckpt: Any, d
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         T.fit(model, optimizer, train_data, epochs=int(s["epochs"]), loss=s["loss"],
               batch_size=int(s["batch_size"]), val_data=shown, scheduler=scheduler,
-              seed=int(s["seed"]), progress=False, callbacks=cbs, history=previous,
-              **opts.fit_extras(s))
+              seed=int(s["seed"]), progress=False, callbacks=cbs, history=previous)
     return previous, time.perf_counter() - started
 
 
