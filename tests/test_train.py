@@ -207,7 +207,9 @@ def test_nan_in_the_input_data_is_reported_as_such_not_as_divergence():
     X = X.copy()
     X[7, 1] = np.nan
     model, opt = make()
-    with pytest.raises(ValueError, match=r"input data train_data X holds NaN \(first at sample 7\)"):
+    with pytest.raises(
+        ValueError, match=r"input data train_data X holds NaN \(first at sample 7\)"
+    ):
         fit(model, opt, (X, y), epochs=2, batch_size=32, seed=0, progress=False)
     with pytest.raises(ValueError, match=r"val_data X holds NaN"):
         fit(model, opt, SPIRAL, val_data=(X, y), epochs=1, progress=False)
@@ -378,3 +380,49 @@ def test_checkpoint_errors(tmp_path):
     with pytest.raises(CheckpointError, match=r"save_checkpoint: config\['s'\] is a set"):
         save_checkpoint(tmp_path / "c.npz", model, config={"s": {1}})
     assert not (tmp_path / "c.npz").exists()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_non_finite_validation_loss_is_never_saved_over_the_good_checkpoint(tmp_path):
+    path = tmp_path / "run.npz"
+    model, opt = make()
+    fit(model, opt, SPIRAL, epochs=1, batch_size=64, seed=0, checkpoint=path, progress=False)
+    X, y = SPIRAL
+    huge = (X * 1e38, y)  # finite inputs whose logits overflow
+    with pytest.raises(TrainingDivergedError, match="the validation loss became"):
+        fit(
+            model,
+            opt,
+            SPIRAL,
+            val_data=huge,
+            epochs=2,
+            batch_size=64,
+            checkpoint=path,
+            resume=True,
+            progress=False,
+        )
+    assert load_checkpoint(path).epoch == 1
+
+
+def test_evaluate_takes_data_as_fit_does():
+    model, _ = make()
+    X, y = SPIRAL
+    assert evaluate(model, (X, y)) == evaluate(model, X, y)
+
+
+def test_early_stopping_stops_when_the_monitored_value_stalls():
+    from autograd_mlp.train import EarlyStopping
+
+    model, opt = make(lr=0.0)  # nothing changes: val_loss never improves
+    history = fit(
+        model,
+        opt,
+        SPIRAL,
+        val_data=SPIRAL,
+        epochs=20,
+        batch_size=64,
+        seed=0,
+        progress=False,
+        callbacks=[EarlyStopping("val_loss", patience=2)],
+    )
+    assert len(history) == 3
