@@ -347,8 +347,9 @@ def _python_tanh_checkpoint(path: Path, how: str) -> float:
 
     mnist = load_mnist_sample()
     X, y = mnist.as_arrays("train")
+    X, y = X[:2000], y[:2000]
     nn.init.manual_seed(3)
-    if how == "sequential":
+    if how == "fit-sequential":
         model = nn.Sequential(nn.Linear(784, 24), nn.Tanh(), nn.Linear(24, 10))
     else:
         model = nn.MLP([784, 24, 10], activation="tanh")
@@ -360,7 +361,7 @@ def _python_tanh_checkpoint(path: Path, how: str) -> float:
     return evaluate(model, *mnist.as_arrays("test"))[1]
 
 
-@pytest.mark.parametrize("how", ["save_checkpoint", "fit", "sequential"])
+@pytest.mark.parametrize("how", ["save_checkpoint", "fit-sequential"])
 def test_a_tanh_model_saved_from_python_evaluates_to_the_same_accuracy(
     tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -369,7 +370,7 @@ def test_a_tanh_model_saved_from_python_evaluates_to_the_same_accuracy(
     assert main(["evaluate", str(path)]) == 0
     out = capsys.readouterr().out
     assert result(out)[0] == pytest.approx(100 * acc, abs=0.006)
-    assert ("tanh" in out) if how != "sequential" else ("Sequential" in out)
+    assert ("tanh" in out) if how == "save_checkpoint" else ("Sequential" in out)
     nn.save(nn.load(path), tmp_path / "tanh.safetensors")
     assert main(["evaluate", str(tmp_path / "tanh.safetensors")]) == 0
     assert result(capsys.readouterr().out)[0] == pytest.approx(100 * acc, abs=0.006)

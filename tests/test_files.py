@@ -130,8 +130,9 @@ _SAVER = textwrap.dedent(
     from autograd_mlp.checkpoint import save_checkpoint
     nn.init.manual_seed(0)
     model = nn.MLP([400, 400, 400, 10])
+    save_checkpoint(sys.argv[1], model, epoch=1)
     print("ready", flush=True)
-    i = 0
+    i = 1
     while True:
         i += 1
         save_checkpoint(sys.argv[1], model, epoch=i)
@@ -144,8 +145,6 @@ def test_killed_while_saving_the_file_stays_loadable(tmp_path: Path, sig: int) -
     """SIGINT and kill -9 in a loop of saves: the checkpoint is always complete; SIGINT
     leaves no .part file (kill -9 cannot be caught, and may)."""
     path = tmp_path / "run.npz"
-    save_checkpoint(path, small(), epoch=0, overwrite=True)
-    os.unlink(path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for attempt in range(2):
         proc = subprocess.Popen(
