@@ -159,3 +159,21 @@ def test_killed_while_saving_the_file_stays_loadable(tmp_path: Path, sig: int) -
             assert leftovers(tmp_path) == []
         for stale in tmp_path.glob(".*.part"):
             stale.unlink()
+
+
+def test_a_new_file_gets_the_umask_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        save_checkpoint(tmp_path / "new.npz", small())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o640
+
+
+def test_our_safetensors_file_with_a_large_header_is_still_ours(tmp_path: Path) -> None:
+    from autograd_mlp.nn.serialization import is_package_file
+
+    state = {f"t{i:05d}": np.zeros(1, np.float32) for i in range(3000)}  # header > 64 KiB
+    nn.save(state, tmp_path / "big.safetensors")
+    assert is_package_file(tmp_path / "big.safetensors")
+    nn.save(state, tmp_path / "big.safetensors")  # replaced without overwrite=True

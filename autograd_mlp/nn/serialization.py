@@ -461,20 +461,30 @@ def read_file(
 
 
 def is_package_file(path: Path) -> bool:
-    """Whether ``path`` is a file this package wrote (so it may be replaced)."""
+    """Whether ``path`` is a file this package wrote (so it may be replaced).
+
+    Examples
+    --------
+    >>> is_package_file(Path("/nonexistent.npz"))
+    False
+    """
     try:
         with open(path, "rb") as f:
-            head = f.read(1 << 16)
-    except OSError:
+            head = f.read(8)
+            if head[:2] == b"PK":  # npz: our metadata member, or the version-1 checkpoint's
+                with zipfile.ZipFile(path) as zf:
+                    names = set(zf.namelist())
+                return META_KEY + ".npy" in names or "__meta__.npy" in names
+            if len(head) < 8:
+                return False
+            (n,) = struct.unpack("<Q", head)
+            if n > min(os.fstat(f.fileno()).st_size - 8, MAX_META_BYTES):
+                return False
+            header = parse_json(f.read(n), str(path))
+    except (OSError, zipfile.BadZipFile, SerializationError):
         return False
-    if head[:2] == b"PK":  # npz: our metadata member, or the version-1 checkpoint's
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return False
-        return META_KEY + ".npy" in names or "__meta__.npy" in names
-    return len(head) > 8 and f'"{META_KEY}"'.encode() in head[8:]
+    meta = header.get("__metadata__") if isinstance(header, dict) else None
+    return isinstance(meta, dict) and META_KEY in meta
 
 
 # --------------------------------------------------------------------------- public
