@@ -122,6 +122,7 @@ def plot_history(
     title: str | None = None,
     val_label: str = "val",
     step_losses: Sequence[float] | None = None,
+    step_positions: Sequence[float] | None = None,
     overwrite: bool = True,
 ) -> None:
     """Draw the loss (per step, smoothed, when ``step_losses`` are given; else per
@@ -142,6 +143,9 @@ def plot_history(
         What to call the held-out curves in the legend (e.g. ``"test"``).
     step_losses : sequence of float, optional
         The loss of every step (e.g. :class:`autograd_mlp.train.StepLog`'s).
+    step_positions : sequence of float, optional
+        Where each step falls, in epochs (``StepLog.positions``); by default the
+        steps are spread evenly over the epochs of ``history``.
     overwrite : bool, default True
         Replace an existing file that is not one of the package's figures.
 
@@ -157,7 +161,9 @@ def plot_history(
     if step_losses:
         per_epoch = len(step_losses) / max(len(epochs), 1)
         first = (epochs[0] - 1) if epochs else 0
-        xs = [first + (i + 1) / per_epoch for i in range(len(step_losses))]
+        xs = list(step_positions) if step_positions is not None else [
+            first + (i + 1) / per_epoch for i in range(len(step_losses))
+        ]
         loss_ax.plot(xs, list(step_losses), color="C0", alpha=0.25, linewidth=0.8)
         loss_ax.plot(xs, _smooth(step_losses), color="C0", label="train (per step, smoothed)")
     for ax, key, scale in ((loss_ax, "loss", 1.0), (acc_ax, "acc", 100.0)):

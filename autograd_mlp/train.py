@@ -307,13 +307,20 @@ class ProgressBar(Callback):
 
 
 class StepLog(Callback):
-    """Records the loss of every step (``losses``), e.g. for a per-step plot."""
+    """Records the loss of every step (``losses``) and where it fell, in epochs
+    (``positions``: 0.5 is half-way through the first epoch), e.g. for a plot."""
 
     def __init__(self) -> None:
         self.losses: list[float] = []
+        self.positions: list[float] = []
+        self.epoch = 0  # the epoch running (or last run)
+
+    def on_epoch_begin(self, state: TrainState) -> None:
+        self.epoch = state.epoch
 
     def on_batch(self, state: TrainState) -> None:
         self.losses.append(state.loss)
+        self.positions.append(state.epoch - 1 + state.batch / state.n_batches)
 
 
 class EarlyStopping(Callback):

@@ -176,11 +176,10 @@ def _held(save: str, saved: int | None, resumed_from: int) -> str:
     return f"nothing was saved to {save} (no epoch finished)"
 
 
-def _stopped_line(args: argparse.Namespace, save: str | None, saver: Any, done: int,
-                  epoch: int) -> str:
+def _stopped_line(save: str | None, saver: Any, done: int) -> str:
     """What an interrupted or failed run leaves behind, in one line."""
     if save is None:
-        return f"nothing saved (no --save), stopped during epoch {epoch}"
+        return "nothing saved (no --save)"
     saved = None if saver is None else saver.saved_epoch
     line = _held(save, saved, done)
     if saved or done:
@@ -225,7 +224,8 @@ def _finish(args: argparse.Namespace, s: dict[str, Any], model: Any, data: Data,
 
         plot_history(history, args.plot, title=f"{opts.describe(s)} on {data.name}",
                      val_label="val" if s["val_split"] else "test",
-                     step_losses=cbs[0].losses, overwrite=True)
+                     step_losses=cbs[0].losses, step_positions=cbs[0].positions,
+                     overwrite=True)
         _say(args, f"wrote {args.plot}")
     opts.plot_weights(args, model)
     print(result_line(loss, acc, len(data.X_test), data.what, data.name)
@@ -246,15 +246,13 @@ def run(args: argparse.Namespace) -> int:
         history, elapsed = _train(args, s, model, ckpt, data, cbs)
     except (TrainingDivergedError, KeyboardInterrupt, OSError) as exc:
         saver = next((c for c in cbs if isinstance(c, ModelCheckpoint)), None)
-        return _failed(args, exc, save, saver, done)
+        return _failed(exc, save, saver, done, cbs[0].epoch or done + 1)
     _finish(args, s, model, data, history, cbs, elapsed, save, done)
     return 0
 
 
-def _failed(args: argparse.Namespace, exc: BaseException, save: str | None, saver: Any,
-            done: int) -> int:
-    epoch = (saver.saved_epoch if saver and saver.saved_epoch else done) + 1
-    left = _stopped_line(args, save, saver, done, epoch)
+def _failed(exc: BaseException, save: str | None, saver: Any, done: int, epoch: int) -> int:
+    left = _stopped_line(save, saver, done)
     if isinstance(exc, KeyboardInterrupt):
         print(f"autograd-mlp train: interrupted during epoch {epoch}; {left}", file=sys.stderr)
         return 130
