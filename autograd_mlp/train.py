@@ -368,6 +368,13 @@ class ModelCheckpoint(Callback):
         self.path, self.config, self.overwrite = Path(path), config, overwrite
         self.saved_epoch: int | None = None
 
+    def on_train_begin(self, state: TrainState) -> None:
+        # Before any training: a path that cannot be written fails now, not after an epoch.
+        from .data._atomic import check_target
+        from .nn.serialization import is_package_file
+
+        check_target(self.path, overwrite=self.overwrite, ours=is_package_file)
+
     def on_epoch(self, state: TrainState) -> None:
         bad = _non_finite_parameter(state.model)
         if bad is not None:

@@ -426,3 +426,13 @@ def test_early_stopping_stops_when_the_monitored_value_stalls():
         callbacks=[EarlyStopping("val_loss", patience=2)],
     )
     assert len(history) == 3
+
+
+def test_an_unwritable_checkpoint_path_fails_before_training(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    model, opt = make()
+    before = params(model)
+    with pytest.raises(FileExistsError, match="not a file this package wrote"):
+        fit(model, opt, SPIRAL, epochs=1, checkpoint=notes, progress=False)
+    assert_same_params(params(model), before) and notes.read_text() == "mine"
