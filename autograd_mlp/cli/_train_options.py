@@ -185,8 +185,8 @@ _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
                                                "penalty added to the gradients (default: 0)")),
     ("optimisation", ("--schedule",), dict(choices=SCHEDULES, help="learning-rate schedule per "
                                            "epoch: none, step (x0.1 after each third of the "
-                                           "epochs) or cosine (down to 0 at the last epoch) "
-                                           "(default: cosine)")),
+                                           "epochs) or cosine (towards 0, reached just after "
+                                           "the last epoch) (default: cosine)")),
     ("optimisation", ("--batch-size",), dict(type=positive_int, metavar="N", help="samples per "
                                              "step (default: per dataset, 32 for MNIST)")),
     ("optimisation", ("--epochs",), dict(type=positive_int, metavar="N", help="epochs to "
