@@ -40,8 +40,8 @@ from .dropout import Dropout
 from .layers import MLP, Flatten, Identity, Linear
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .norm import BatchNorm1d, LayerNorm
-from .sparse import Embedding
 from .serialization import load, save
+from .sparse import Embedding
 
 __all__ = [
     "CELU",
