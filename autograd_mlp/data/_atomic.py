@@ -42,7 +42,7 @@ def resolve_target(path: str | os.PathLike[str]) -> Path:
 
     Examples
     --------
-    >>> resolve_target("/tmp/x.npz").name
+    >>> resolve_target("x.npz").name
     'x.npz'
     """
     return Path(os.path.realpath(Path(path).expanduser()))
