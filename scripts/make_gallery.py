@@ -1,169 +1,172 @@
-"""Draw the graph gallery of docs/visualisation.md into docs/gallery/.
+"""Make the pictures of docs/visualisation.md from the page's own code blocks.
 
-Run from anywhere (needs the Graphviz ``dot`` program)::
+A picture on the page, ``![...](gallery/NAME.png)`` (or ``.gif``), directly after
+a ``python`` code block is produced by exactly that block: the page's blocks run
+in order in one namespace (as tests/test_docs.py runs them), and after a block
+with a picture the drawing it left in ``dot`` (a ``graphviz.Digraph``) or
+``anim`` (a ``BackwardAnimation``) is written to docs/gallery/ as ``NAME.dot``
+(the DOT text, which tests/test_viz_gallery.py compares with a fresh run) and
+the picture (SVG and PNG, or GIF plus the HTML player and a browser screenshot);
+a matplotlib figure left in ``fig`` is written as ``NAME.png``.
 
-    python scripts/make_gallery.py            # all pictures, SVG and PNG
-    python scripts/make_gallery.py --out DIR  # somewhere else
+Run from anywhere (needs Graphviz ``dot``; the screenshot needs Chromium)::
 
-Every picture is deterministic (fixed seeds), so re-running it changes the files
-only when the drawing code or the engine changed.
+    python scripts/make_gallery.py            # every picture
+    python scripts/make_gallery.py --dot-only # only the DOT files
+    python scripts/make_gallery.py --widths   # print each PNG's width in pixels
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import autograd_mlp as ag  # noqa: E402
-from autograd_mlp import functional as F  # noqa: E402
-from autograd_mlp import nn  # noqa: E402
-from autograd_mlp.op import Op, apply  # noqa: E402
-from autograd_mlp.testing import locate_bad_op  # noqa: E402
-from autograd_mlp.viz import draw_graph, render  # noqa: E402
+PAGE = ROOT / "docs" / "visualisation.md"
+GALLERY = ROOT / "docs" / "gallery"
+BLOCK = re.compile(r"^```python\n(.*?)^```\n", re.S | re.M)
+#: What a block with a picture leaves: an animation, a drawing or a matplotlib figure.
+KINDS = ("anim", "dot", "fig")
+PICTURE = re.compile(r"\A\s*!\[[^\]]*\]\(gallery/([\w-]+)\.(png|gif|svg)\)")
 
 
-def mnist_batch(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` test images of the bundled MNIST sample (random pixels if it is missing)."""
-    try:
-        from autograd_mlp.data import load_mnist_sample
-
-        X, y = load_mnist_sample().as_arrays("test")
-        return X[:n], y[:n].astype(np.int64)
-    except Exception:  # pragma: no cover - a checkout without the sample
-        rng = np.random.default_rng(0)
-        return rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n)
+@dataclass
+class Block:
+    code: str
+    picture: str | None  # NAME of the picture right after the block
 
 
-def mlp(collapse: bool) -> object:
-    """The 784-100-200-10 MLP's loss after backward: modules and gradient flow."""
-    net = nn.MLP([784, 100, 200, 10], rng=np.random.default_rng(0))
-    X, y = mnist_batch(32)
-    x = ag.tensor(X)
-    x.name = "x (MNIST batch)"
-    loss = F.cross_entropy(net(x), y)
-    loss.name = "loss"
-    loss.backward(retain_graph=True)
-    what = "one node per layer" if collapse else "one box per layer"
-    return draw_graph(
-        loss,
-        params=net,
-        collapse_modules=collapse,
-        grad_colors=True,
-        rankdir="TB" if collapse else "LR",  # a chain of 7 records reads best top-down
-        title=f"MLP 784-100-200-10, 32 MNIST digits: {what}, coloured by gradient norm",
-    )
+def blocks(page: Path = PAGE) -> list[Block]:
+    """The page's python blocks, each with the name of the picture that follows it."""
+    text = page.read_text(encoding="utf-8")
+    out = []
+    for m in BLOCK.finditer(text):
+        code = m.group(1)
+        if code.startswith("# doctest: skip"):
+            continue
+        pic = PICTURE.match(text[m.end() :])
+        out.append(Block(code, pic.group(1) if pic else None))
+    return out
 
 
-def cross_entropy() -> object:
-    """Cross-entropy composed by hand: log_softmax, pick the target's entry, mean."""
-    logits = ag.tensor([[2.0, -1.0, 0.5], [0.0, 1.0, 3.0]], requires_grad=True)
-    logits.name = "logits"
-    target = np.array([0, 2])
-    log_probs = logits.log_softmax(axis=1)
-    log_probs.name = "log_probs"
-    picked = log_probs[np.arange(2), target]
-    picked.name = "log p(target)"
-    loss = -picked.mean()
-    loss.name = "loss"
-    loss.backward(retain_graph=True)
-    return draw_graph(
-        loss,
-        title="cross-entropy = -mean(log_softmax(logits)[i, target[i]]); "
-        "logits.grad = (softmax - onehot) / N",
-    )
+def frames_text(anim: Any) -> str:
+    """An animation's frames as one DOT text (frames separated by comments)."""
+    return "".join(f"// frame {i}\n{f.source}" for i, f in enumerate(anim.frames))
 
 
-def second_order() -> object:
-    """The graph of a gradient: d/dx (x**3 * y) recorded with create_graph=True."""
-    x = ag.tensor(2.0, requires_grad=True)
-    y = ag.tensor(3.0, requires_grad=True)
-    x.name, y.name = "x", "y"
-    f = x**3 * y
-    seed = ag.tensor(1.0)  # df/df, the gradient backward starts from
-    seed.name = "seed df/df"
-    (dfdx,) = ag.grad(f, x, grad_outputs=seed, create_graph=True)
-    dfdx.name = "df/dx = 3x²y"
-    dfdx.backward(retain_graph=True)  # second derivatives: x.grad = 6xy, y.grad = 3x²
-    return draw_graph(
-        dfdx,
-        title="second order: the graph of df/dx for f = x³·y (x=2, y=3); after "
-        "df/dx.backward(): x.grad = 6xy = 36, y.grad = 3x² = 12",
-    )
+@contextlib.contextmanager
+def _in_tmp_dir() -> Iterator[None]:
+    old = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="agm-gallery-") as tmp:
+        os.chdir(tmp)
+        try:
+            yield
+        finally:
+            os.chdir(old)
 
 
-class BadCube(Op):
-    """``x**3`` with a deliberately wrong derivative (2x² instead of 3x²)."""
+def drawings(page: Path = PAGE) -> dict[str, Any]:
+    """Run the page's blocks; ``NAME -> the Digraph or BackwardAnimation`` of each picture."""
+    import numpy as np
 
-    name = "bad_cube"
-
-    def forward(self, x):
-        return x**3
-
-    def backward(self, g, out, x):
-        return (g * 2 * x * x,)
-
-
-def gradcheck_failure() -> object:
-    """A buggy op found by locate_bad_op and drawn on the graph it belongs to."""
-    w = ag.tensor([0.5, -1.0, 1.5], requires_grad=True, dtype=np.float64)
-    w.name = "w"
-
-    def fn(w: ag.Tensor) -> ag.Tensor:
-        h = (w * 2.0).tanh()
-        return apply(BadCube, (h,), {}).sum()
-
-    report = locate_bad_op(fn, [w])
-    out = fn(w)
-    out.name = "out"
-    return draw_graph(
-        out,
-        gradcheck=report,
-        title="locate_bad_op(fn, [w]) found the op whose backward is wrong",
-    )
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    namespace: dict[str, Any] = {"__name__": "__docs__"}
+    found: dict[str, Any] = {}
+    with _in_tmp_dir(), np.errstate(all="ignore"):
+        for i, block in enumerate(blocks(page)):
+            previous = {k: namespace.get(k) for k in KINDS}
+            exec(compile(block.code, f"{page.name}[block {i}]", "exec"), namespace)
+            if block.picture is None:
+                continue
+            fresh = [namespace[k] for k in KINDS if namespace.get(k) is not previous[k]]
+            what = fresh[0] if fresh else None
+            if what is None:
+                raise RuntimeError(
+                    f"{page.name} block {i} is followed by gallery/{block.picture} but "
+                    "assigns no new `dot`, `anim` or `fig`"
+                )
+            found[block.picture] = what
+    return found
 
 
-def nan_flags() -> object:
-    """NaN appears at log of a negative number; the drawing says where."""
-    x = ag.tensor([1.0, -2.0, 4.0], requires_grad=True)
-    x.name = "x"
-    y = x.log().sum()
-    y.backward(retain_graph=True)
-    return draw_graph(y, title="NaN flags: log(-2) is NaN; the op that produced it is marked")
+def dot_text(what: Any) -> str | None:
+    """The DOT text of a drawing or animation; None for a matplotlib figure."""
+    if hasattr(what, "frames"):
+        return frames_text(what)
+    return getattr(what, "source", None)
 
 
-GALLERY: dict[str, Callable[[], object]] = {
-    "mlp_collapsed": lambda: mlp(collapse=True),
-    "mlp_modules": lambda: mlp(collapse=False),
-    "cross_entropy": cross_entropy,
-    "second_order": second_order,
-    "gradcheck_failure": gradcheck_failure,
-    "nan_flags": nan_flags,
-}
+def _write_animation(name: str, anim: Any, out: Path) -> None:
+    from autograd_mlp.viz.browser import find_chromium, screenshot
+
+    anim.save(out / f"{name}.gif")
+    player = anim.save(out / f"{name}.html")
+    browser = find_chromium()
+    if browser:
+        shot = screenshot(
+            browser,
+            player.resolve().as_uri() + "#frame=last",
+            out / f"{name}_player.png",
+            (1000, 1250),
+        )
+        print(f"wrote {shot}")
+
+
+def write(name: str, what: Any, out: Path, dot_only: bool) -> None:
+    from autograd_mlp.data._atomic import atomic_write
+    from autograd_mlp.viz import render
+
+    text = dot_text(what)
+    if text is None:  # a matplotlib figure
+        if not dot_only:
+            with atomic_write(out / f"{name}.png") as f:
+                what.savefig(f, format="png", dpi=100)
+            print(f"wrote {name}")
+        return
+    with atomic_write(out / f"{name}.dot") as f:
+        f.write(text.encode("utf-8"))
+    if dot_only:
+        return
+    if hasattr(what, "frames"):
+        _write_animation(name, what, out)
+    else:
+        render(what, out / f"{name}.svg")
+        render(what, out / f"{name}.png")
+    print(f"wrote {name}")
+
+
+def widths(out: Path = GALLERY) -> dict[str, tuple[int, int]]:
+    from PIL import Image
+
+    sizes = {}
+    for png in sorted([*out.glob("*.png"), *out.glob("*.gif")]):
+        with Image.open(png) as im:
+            sizes[png.name] = im.size
+    return sizes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gallery")
-    parser.add_argument("--formats", default="svg,png", help="comma-separated (svg,png,pdf,dot)")
-    parser.add_argument("only", nargs="*", help=f"pictures to draw (default all: {list(GALLERY)})")
+    parser.add_argument("--out", type=Path, default=GALLERY)
+    parser.add_argument("--dot-only", action="store_true", help="write only the DOT files")
+    parser.add_argument("--widths", action="store_true", help="print picture sizes and stop")
     args = parser.parse_args(argv)
-    unknown = [name for name in args.only if name not in GALLERY]
-    if unknown:
-        parser.error(f"unknown pictures {unknown}; choose from {list(GALLERY)}")
+    if args.widths:
+        for name, (w, h) in widths(args.out).items():
+            print(f"{name:28s} {w:5d} x {h}")
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for name in args.only or GALLERY:
-            dot = GALLERY[name]()
-            for fmt in args.formats.split(","):
-                path = render(dot, args.out / f"{name}.{fmt}")
-                print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    for name, what in drawings().items():
+        write(name, what, args.out, args.dot_only)
     return 0
 
 

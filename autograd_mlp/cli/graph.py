@@ -66,7 +66,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for weights and data")
     parser.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="FILE.svg, .png, .pdf or .dot"
+        "-o", "--output", metavar="FILE", help="FILE.svg, .png, .pdf or .dot"
+    )
+    parser.add_argument(
+        "--animate",
+        metavar="FILE",
+        help="also (or instead) save the backward pass step by step: FILE.html (a player), "
+        ".gif or .png (APNG)",
     )
     parser.add_argument("--no-values", action="store_true", help="hide tensor values")
     parser.add_argument(
@@ -136,6 +142,29 @@ def _batch(args: argparse.Namespace, sizes: list[int]) -> tuple[np.ndarray, np.n
     return X, y, "random input"
 
 
+def _check_animate(path: str) -> None:
+    from . import CLIError
+
+    if Path(path).suffix.lower() not in (".html", ".htm", ".gif", ".png"):
+        raise CLIError(f"--animate must end in .html, .gif or .png, got {path!r}")
+    if not Path(path).parent.is_dir():
+        raise CLIError(f"--animate: directory {str(Path(path).parent)!r} does not exist")
+
+
+def _animate(loss: Any, net: Any, path: str, title: str) -> None:
+    """Run the backward pass through :func:`autograd_mlp.viz.animate_backward` and save it."""
+    from ..viz import GraphvizNotFoundError, animate_backward
+    from . import CLIError
+
+    anim = animate_backward(loss, retain_graph=True, params=net, title=title)
+    try:
+        out = anim.save(path)
+    except GraphvizNotFoundError as exc:
+        raise CLIError(str(exc)) from None
+    note = f" ({anim.message})" if anim.message else ""
+    print(f"wrote {out}: {len(anim.frames)} frames{note}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``graph``."""
     import autograd_mlp as ag
@@ -149,13 +178,23 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--batch-size must be positive, got {args.batch_size}")
     if args.max_nodes < 2:
         raise CLIError(f"--max-nodes must be at least 2, got {args.max_nodes}")
-    suffix = Path(args.output).suffix.lstrip(".").lower()
+    if not args.output and not args.animate:
+        raise CLIError("give --output FILE (a drawing) and/or --animate FILE (the backward pass)")
+    if args.animate:
+        _check_animate(args.animate)
+    suffix = Path(args.output or "x.svg").suffix.lstrip(".").lower()
     if suffix not in FORMATS:
         raise CLIError(
             f"--output must end in one of {', '.join('.' + f for f in FORMATS)}, "
             f"got {args.output!r}"
         )
-    check_outputs([("-o/--output", args.output, _is_our_drawing)], args.overwrite)
+    check_outputs(
+        [
+            ("-o/--output", args.output, _is_our_drawing),
+            ("--animate", args.animate, _is_our_drawing),
+        ],
+        args.overwrite,
+    )
     if args.checkpoint:
         net, sizes, what = _from_checkpoint(args.checkpoint, args.activation)
         source = args.checkpoint
@@ -171,9 +210,13 @@ def run(args: argparse.Namespace) -> int:
     x.name = "x"
     loss = F.cross_entropy(net(x), y)
     loss.name = "loss"
-    if not args.no_grads:
-        loss.backward(retain_graph=True)
     title = f"{what}, {source}, batch of {args.batch_size} ({data}): cross-entropy loss"
+    if args.animate:
+        _animate(loss, net, args.animate, title)
+    elif not args.no_grads:
+        loss.backward(retain_graph=True)
+    if not args.output:
+        return 0
     dot = draw_graph(
         loss,
         params=net,

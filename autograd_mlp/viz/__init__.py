@@ -2,7 +2,10 @@
 
 - :func:`draw_graph`: the graph behind a tensor as a ``graphviz.Digraph`` (values,
   gradients, module clusters, gradient-flow colours, NaN flags, gradcheck marks).
+- :func:`animate_backward`: run ``backward()`` and draw every step of the walk
+  (an HTML player, a GIF or APNG).
 - :func:`render`: save a drawing as SVG, PNG, PDF or DOT (atomically).
+- :func:`plot_weights`, :func:`plot_samples`: weights and images with matplotlib.
 
 ``draw_graph`` needs only the ``graphviz`` Python package; turning DOT into an
 image needs the Graphviz ``dot`` program (``apt-get install graphviz``,
@@ -22,7 +25,20 @@ digraph autograd_graph {
 ...
 """
 
+from .animate import AnimationStep, BackwardAnimation, animate_backward
 from .draw import draw_graph
+from .options import DrawOptions
+from .plots import plot_samples, plot_weights
 from .render import GraphvizNotFoundError, render
 
-__all__ = ["GraphvizNotFoundError", "draw_graph", "render"]
+__all__ = [
+    "AnimationStep",
+    "BackwardAnimation",
+    "DrawOptions",
+    "GraphvizNotFoundError",
+    "animate_backward",
+    "draw_graph",
+    "plot_samples",
+    "plot_weights",
+    "render",
+]

@@ -66,6 +66,108 @@ class Graph:
     n_freed: int = 0  # ops whose saved values were freed by backward()
 
 
+def structure(op: Op) -> tuple[tuple[Any, ...], tuple[tuple[int, ...], ...]]:
+    """``(parents, shapes)`` of a node, live or freed.
+
+    A parent is the input's node if it has one, else the leaf Tensor. Nodes that
+    record ``parents``/``shapes`` (always, or only once freed) are read as they are;
+    otherwise both are derived from the live ``inputs``.
+    """
+    parents = getattr(op, "parents", None)
+    if parents is not None:
+        return tuple(parents), tuple(tuple(s) for s in getattr(op, "shapes", ()))
+    tensors = [x for x in (op.inputs or ()) if isinstance(x, Tensor)]
+    return (
+        tuple(x if x._node is None else x._node for x in tensors),
+        tuple(tuple(x.shape) for x in tensors),
+    )
+
+
+class _Walker:
+    """The state of one :func:`walk`: items found so far, edges, ops still to visit."""
+
+    def __init__(self, roots: Sequence[Tensor], names: dict[int, str], params: frozenset[int]):
+        self.items: dict[tuple[Any, ...], Item] = {}
+        self.edges: list[tuple[Item, Item, int]] = []
+        self.output_of: dict[int, Item] = {}
+        self.pending: list[Op] = []
+        self.names = names
+        self.params = params
+        self.root_ids = {id(r) for r in roots}
+
+    def op_item(self, op: Op) -> Item:
+        k = ("op", id(op))
+        it = self.items.get(k)
+        if it is None:
+            it = Item((op.seq, 0, 0), OP, op, scope=getattr(op, "scope", None))
+            self.items[k] = it
+            self.pending.append(op)
+        return it
+
+    def _output(self, op: Op, it: Item) -> Item:
+        src = self.op_item(op)
+        it.scope = src.scope
+        self.items[("out", id(op))] = it
+        self.output_of[id(op)] = it
+        self.edges.append((src, it, 0))
+        return it
+
+    def _leaf_role(self, t: Tensor) -> str:
+        if id(t) in self.root_ids:
+            return OUTPUT
+        if id(t) in self.params:
+            return PARAMETER
+        return LEAF if t._requires_grad else INPUT
+
+    def tensor_item(self, t: Tensor) -> Item:
+        node = t._node
+        if node is None:
+            k = ("leaf", id(t))
+            it = self.items.get(k)
+            if it is None:
+                name = self.names.get(id(t), t.name)
+                it = Item((t._seq, 1, 0), TENSOR, t, role=self._leaf_role(t), name=name)
+                self.items[k] = it
+            return it
+        it = self.items.get(("out", id(node)))
+        if it is None:
+            it = self._output(node, Item((t._seq, 1, 0), TENSOR, t))
+        elif it.kind == FREED:  # reached live by another path: upgrade it
+            it.kind, it.obj, it.shape = TENSOR, t, None
+        it.role = OUTPUT if id(t) in self.root_ids else INTERMEDIATE
+        it.name = self.names.get(id(t), t.name)
+        return it
+
+    def freed_output(self, op: Op, shape: tuple[int, ...]) -> Item:
+        it = self.items.get(("out", id(op)))
+        if it is None:
+            it = self._output(op, Item((op.seq, 1, 0), FREED, op, role=INTERMEDIATE, shape=shape))
+        return it
+
+    def visit(self, op: Op) -> bool:
+        """Add the edges into ``op``; True when the op was freed."""
+        dst = self.items[("op", id(op))]
+        if op.inputs is not None:
+            for pos, x in enumerate(op.inputs):
+                if isinstance(x, Tensor):
+                    src = self.tensor_item(x)
+                else:
+                    src = Item((op.seq, -1, pos), CONST, x, scope=dst.scope)
+                    self.items[("const", id(op), pos)] = src
+                self.edges.append((src, dst, pos))
+            return False
+        parents, shapes = structure(op)
+        for pos, (parent, shape) in enumerate(zip(parents, shapes)):
+            if parent is None:  # a constant operand: dropped with the inputs
+                continue
+            if isinstance(parent, Tensor):
+                src = self.tensor_item(parent)
+            else:
+                src = self.freed_output(parent, tuple(shape))
+            self.edges.append((src, dst, pos))
+        return True
+
+
 def walk(
     roots: Sequence[Tensor],
     names: dict[int, str],
@@ -82,92 +184,14 @@ def walk(
     params :
         ``id``\\ s of the tensors that are parameters.
     """
-    items: dict[tuple[Any, ...], Item] = {}
-    edges: list[tuple[Item, Item, int]] = []
-    output_of: dict[int, Item] = {}
-    pending: list[Op] = []
-    root_ids = {id(r) for r in roots}
-
-    def op_item(op: Op) -> Item:
-        k = ("op", id(op))
-        it = items.get(k)
-        if it is None:
-            it = Item((op.seq, 0, 0), OP, op, scope=getattr(op, "scope", None))
-            items[k] = it
-            pending.append(op)
-        return it
-
-    def tensor_item(t: Tensor) -> Item:
-        node = t._node
-        if node is not None:
-            k: tuple[Any, ...] = ("out", id(node))
-            it = items.get(k)
-            if it is None:
-                src = op_item(node)
-                it = Item((t._seq, 1, 0), TENSOR, t, scope=src.scope)
-                items[k] = it
-                output_of[id(node)] = it
-                edges.append((src, it, 0))
-            elif it.kind == FREED:  # reached live by another path: upgrade it
-                it.kind, it.obj, it.shape = TENSOR, t, None
-            it.role = OUTPUT if id(t) in root_ids else INTERMEDIATE
-            it.name = names.get(id(t), t.name)
-            return it
-        k = ("leaf", id(t))
-        it = items.get(k)
-        if it is None:
-            if id(t) in root_ids:
-                role = OUTPUT
-            elif id(t) in params:
-                role = PARAMETER
-            else:
-                role = LEAF if t._requires_grad else INPUT
-            it = Item((t._seq, 1, 0), TENSOR, t, role=role, name=names.get(id(t), t.name))
-            items[k] = it
-        return it
-
-    def freed_output(op: Op, shape: tuple[int, ...]) -> Item:
-        k = ("out", id(op))
-        it = items.get(k)
-        if it is None:
-            src = op_item(op)
-            it = Item((op.seq, 1, 0), FREED, op, scope=src.scope, role=INTERMEDIATE, shape=shape)
-            items[k] = it
-            output_of[id(op)] = it
-            edges.append((src, it, 0))
-        return it
-
+    w = _Walker(roots, names, params)
     for root in roots:
-        tensor_item(root)
-
+        w.tensor_item(root)
     n_freed = 0
-    while pending:
-        op = pending.pop()
-        dst = items[("op", id(op))]
-        inputs = op.inputs
-        if inputs is not None:
-            for pos, x in enumerate(inputs):
-                if isinstance(x, Tensor):
-                    src = tensor_item(x)
-                else:
-                    src = Item((op.seq, -1, pos), CONST, x, scope=dst.scope)
-                    items[("const", id(op), pos)] = src
-                edges.append((src, dst, pos))
-            continue
-        n_freed += 1
-        parents = getattr(op, "parents", ())
-        shapes = getattr(op, "shapes", ())
-        for pos, (parent, shape) in enumerate(zip(parents, shapes)):
-            if parent is None:  # a constant operand: dropped with the inputs
-                continue
-            if isinstance(parent, Tensor):
-                src = tensor_item(parent)
-            else:
-                src = freed_output(parent, tuple(shape))
-            edges.append((src, dst, pos))
-
-    ordered = sorted(items.values(), key=lambda it: it.key)
-    return Graph(ordered, edges, output_of, n_freed)
+    while w.pending:
+        n_freed += w.visit(w.pending.pop())
+    ordered = sorted(w.items.values(), key=lambda it: it.key)
+    return Graph(ordered, w.edges, w.output_of, n_freed)
 
 
-__all__ = ["Graph", "Item", "walk"]
+__all__ = ["Graph", "Item", "structure", "walk"]

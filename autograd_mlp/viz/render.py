@@ -26,6 +26,27 @@ class GraphvizNotFoundError(RuntimeError):
     """The Graphviz ``dot`` program is not installed (or not on ``PATH``)."""
 
 
+def to_bytes(graph: Any, fmt: str) -> bytes:
+    """``graph`` (a Digraph or DOT text) rendered as ``fmt`` bytes by Graphviz ``dot``.
+
+    ``dot``/``gv`` return the DOT text itself and need no program.
+    """
+    source = graph if isinstance(graph, str) else graph.source
+    if fmt in ("dot", "gv"):
+        return source.encode("utf-8")
+    if shutil.which("dot") is None:
+        raise GraphvizNotFoundError(INSTALL_HINT.format(fmt=fmt.upper()))
+    try:
+        return graphviz.Source(source).pipe(format=fmt)
+    except graphviz.ExecutableNotFound as exc:
+        raise GraphvizNotFoundError(INSTALL_HINT.format(fmt=fmt.upper())) from exc
+    except graphviz.CalledProcessError as exc:
+        stderr = (
+            exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
+        )
+        raise RuntimeError(f"render: dot failed on this graph: {stderr or exc}") from exc
+
+
 def render(graph: Any, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
     """Write ``graph`` to ``path``, atomically (readers never see half a file).
 
@@ -81,23 +102,10 @@ def render(graph: Any, path: str | os.PathLike[str], format: str | None = None) 
     if not path.parent.is_dir():
         raise FileNotFoundError(f"render: directory {str(path.parent)!r} does not exist")
 
-    if fmt in ("dot", "gv"):
-        data = source.encode("utf-8")
-    else:
-        if shutil.which("dot") is None:
-            raise GraphvizNotFoundError(INSTALL_HINT.format(fmt=fmt.upper()))
-        try:
-            data = graphviz.Source(source).pipe(format=fmt)
-        except graphviz.ExecutableNotFound as exc:
-            raise GraphvizNotFoundError(INSTALL_HINT.format(fmt=fmt.upper())) from exc
-        except graphviz.CalledProcessError as exc:
-            stderr = (
-                exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr
-            )
-            raise RuntimeError(f"render: dot failed on this graph: {stderr or exc}") from exc
+    data = to_bytes(source, fmt)
     with atomic_write(path) as f:
         f.write(data)
     return path
 
 
-__all__ = ["FORMATS", "GraphvizNotFoundError", "render"]
+__all__ = ["FORMATS", "GraphvizNotFoundError", "render", "to_bytes"]

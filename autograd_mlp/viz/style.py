@@ -26,6 +26,8 @@ FILL = {
     "op": "#ffefa6",  # yellow: operations
     "const": "#ffffff",
     "module": "#e8f1e4",  # a collapsed module
+    "cluster": "#f4f6fb",  # the box around a module's nodes
+    "nan_origin": "#ffefa6",  # an op (yellow) with a red border: NaN/inf start here
     "error": "#fb9a99",  # red: NaN/inf, failed gradient check
 }
 # Border colours by role; in the gradient view the border keeps the role while the
@@ -40,6 +42,8 @@ BORDER = {
     "op": "#b59a2e",
     "const": "#aaaaaa",
     "module": "#4d7f3b",
+    "cluster": "#7f8fa6",
+    "nan_origin": "#d7191c",
     "error": "#d7191c",
 }
 LEGEND_TEXT = {
@@ -47,15 +51,34 @@ LEGEND_TEXT = {
     "leaf": "leaf, requires grad",
     "input": "input / constant tensor",
     "intermediate": "intermediate tensor",
-    "output": "output (root)",
+    "output": "output (root): what was drawn, e.g. the loss",
     "freed": "freed by backward()",
     "op": "operation",
     "const": "constant operand",
-    "module": "collapsed module",
-    "error": "NaN / inf / failed check",
+    "module": "collapsed module (one node per nn.Module)",
+    "cluster": "box: the ops an nn.Module ran, with its parameters",
+    "nan_origin": "op whose output has NaN/inf from finite inputs",
+    "error": "NaN / inf / failed gradient check",
 }
-CLUSTER_FILL = "#f4f6fb"
-CLUSTER_BORDER = "#7f8fa6"
+#: Legend rows, in this order; only the roles present in a drawing are listed.
+LEGEND_ORDER = (
+    "parameter",
+    "leaf",
+    "input",
+    "intermediate",
+    "freed",
+    "output",
+    "const",
+    "op",
+    "cluster",
+    "module",
+    "nan_origin",
+    "error",
+)
+#: Roles whose fill keeps its meaning in the gradient-colour view.
+UNPAINTED = frozenset({"op", "const", "module", "cluster", "nan_origin", "error"})
+CLUSTER_FILL = FILL["cluster"]
+CLUSTER_BORDER = BORDER["cluster"]
 EDGE = "#666666"
 ERROR_TEXT = "#c00000"
 
@@ -79,16 +102,28 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=False)
 
 
-def num(x: float) -> str:
-    """A number in 4 significant digits: ``0.1235``, ``-3``, ``1.5e-07``, ``nan``."""
-    x = float(x)
-    if math.isnan(x):
+def num(x: Any) -> str:
+    """A number in at most 5 significant digits, exactly when that is enough.
+
+    Short constants keep every digit (``1.0001``, ``0.00125``); others get 4
+    (``0.1235``, ``1.5e-07``). A numpy scalar is judged in its own precision,
+    so float32 ``1.0001`` is ``1.0001`` too.
+
+    Examples
+    --------
+    >>> num(1.0001), num(2 / 3), num(-3.0), num(float("nan"))
+    ('1.0001', '0.6667', '-3', 'nan')
+    """
+    v = x if isinstance(x, np.floating) else np.float64(float(x))
+    if np.isnan(v):
         return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
         return "0"
-    return f"{x:.4g}"
+    mantissa = np.format_float_scientific(v, unique=True, trim="-").split("e")[0]
+    digits = len(mantissa.lstrip("-").replace(".", ""))
+    return f"{float(v):.{digits if digits <= 5 else 4}g}"
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -102,10 +137,14 @@ def shape_str(shape: tuple[int, ...]) -> str:
 
 def _tiny(a: np.ndarray) -> str:
     """All values of a small array, nested like numpy: ``[[1, 2], [3, 4]]``."""
-    fmt = str if a.dtype.kind in "biu" else num
+    if a.dtype.kind in "biu":
+        flat = [str(v) for v in a.reshape(-1).tolist()]
+    elif a.dtype.kind == "f":
+        flat = [num(v) for v in a.reshape(-1)]  # numpy scalars: judged in their dtype
+    else:
+        flat = [num(v) for v in a.reshape(-1).tolist()]
     if a.ndim == 0:
-        return fmt(a.item())
-    flat = [fmt(v) for v in a.reshape(-1).tolist()]
+        return flat[0]
     # Nest the flat list from the innermost axis outwards.
     parts = flat
     for n in reversed(a.shape):
@@ -159,31 +198,43 @@ def l2norm(a: Any) -> float:
     return float(math.sqrt(float(np.dot(f, f)))) if f.size else 0.0
 
 
+def _slice_text(v: slice) -> str:
+    start = "" if v.start is None else str(v.start)
+    stop = "" if v.stop is None else str(v.stop)
+    step = "" if v.step is None else f":{v.step}"
+    return f"{start}:{stop}{step}"
+
+
+def _array_text(v: np.ndarray) -> str:
+    return _tiny(v) if v.size <= SMALL else f"{v.dtype}{shape_str(v.shape)}"
+
+
+def _sequence_text(v: tuple | list) -> str:
+    inner = ", ".join(_attr_value(x) for x in v)
+    if isinstance(v, list):
+        return f"[{inner}]"
+    return f"({inner},)" if len(v) == 1 else f"({inner})"
+
+
 def _attr_value(v: Any) -> str:
     """An attribute value, compactly: arrays by dtype and shape unless tiny."""
-    if isinstance(v, np.ndarray):
-        if v.size <= SMALL:
-            return _tiny(v)
-        return f"{v.dtype}{shape_str(v.shape)}"
     if isinstance(v, np.dtype) or (isinstance(v, type) and issubclass(v, np.generic)):
         return str(np.dtype(v))
-    if isinstance(v, slice):
-        start = "" if v.start is None else str(v.start)
-        stop = "" if v.stop is None else str(v.stop)
-        step = "" if v.step is None else f":{v.step}"
-        return f"{start}:{stop}{step}"
     if v is Ellipsis:
         return "..."
-    if isinstance(v, tuple):
-        inner = ", ".join(_attr_value(x) for x in v)
-        return f"({inner},)" if len(v) == 1 else f"({inner})"
-    if isinstance(v, list):
-        return "[" + ", ".join(_attr_value(x) for x in v) + "]"
-    if isinstance(v, float):
-        return num(v)
-    if isinstance(v, np.generic):
-        return _attr_value(v.item())
+    for kind, fmt in _ATTR_FORMATS:
+        if isinstance(v, kind):
+            return fmt(v)
     return str(v)
+
+
+_ATTR_FORMATS: tuple[tuple[Any, Any], ...] = (
+    (np.ndarray, _array_text),
+    (slice, _slice_text),
+    ((tuple, list), _sequence_text),
+    (float, num),
+    (np.generic, lambda v: _attr_value(v.item())),
+)
 
 
 def attrs_text(attrs: dict[str, Any]) -> list[str]:
