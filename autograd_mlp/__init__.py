@@ -15,14 +15,52 @@ from . import runtime  # noqa: F401  # isort: skip
 
 # Tensor first: the engine and ops modules build on it.
 from .tensor import Tensor, tensor  # isort: skip
+from .creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .engine import grad
 from .errors import AutogradError, OpAxisError, OpError, OpIndexError, OpTypeError, ShapeError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .op import Op, register_op
-from .ops import concatenate, stack
+from .ops.public import (
+    cat,
+    chunk,
+    concatenate,
+    diagonal,
+    einsum,
+    gather,
+    masked_fill,
+    maximum,
+    minimum,
+    one_hot,
+    outer,
+    pad,
+    scatter_add,
+    split,
+    stack,
+    tensordot,
+    tril,
+    triu,
+    where,
+)
+from .random import manual_seed
 
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
+from . import func  # isort: skip  # functional transforms (torch.func's names)
 
 # Single-sourced: pyproject.toml's version, read back from the installed metadata.
 try:
@@ -40,16 +78,49 @@ __all__ = [
     "ShapeError",
     "Tensor",
     "__version__",
+    "arange",
+    "cat",
+    "chunk",
     "concatenate",
+    "diagonal",
+    "einsum",
+    "empty",
     "enable_grad",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "func",
     "functional",
+    "gather",
     "grad",
     "is_grad_enabled",
+    "linspace",
+    "manual_seed",
+    "masked_fill",
+    "maximum",
+    "minimum",
     "nn",
     "no_grad",
+    "one_hot",
+    "ones",
+    "ones_like",
     "optim",
+    "outer",
+    "pad",
+    "rand",
+    "randint",
+    "randn",
     "register_op",
     "set_grad_enabled",
+    "scatter_add",
+    "split",
     "stack",
     "tensor",
+    "tensordot",
+    "tril",
+    "triu",
+    "where",
+    "zeros",
+    "zeros_like",
 ]

@@ -9,6 +9,7 @@ each op's forward and backward live side by side.
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import weakref
 from collections.abc import Callable, Iterator
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _seq = itertools.count()
 
 DEFAULT_FLOAT = np.float32
+
+Axis = Any  # an int, a tuple of ints or None (for annotations)
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -71,10 +74,6 @@ class Tensor:
         "_hooks",
         "__weakref__",
     )
-
-    # Tells numpy to leave ``ndarray <op> Tensor`` to the Tensor's reflected
-    # operator, so mixed expressions build graphs instead of object arrays.
-    __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self._data = _as_array(data, dtype)
@@ -208,8 +207,12 @@ class Tensor:
         return Tensor._make(self._data)
 
     def astype(self, dtype: Any) -> Tensor:
-        """Return a copy cast to ``dtype`` (differentiable between float dtypes)."""
-        return _ops.astype(self, dtype=np.dtype(dtype))
+        """Return a copy cast to ``dtype`` (differentiable between float dtypes; a
+        cast to an integer or bool dtype gives a tensor without gradient)."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            return Tensor._make(self.data.astype(dtype))
+        return _ops.astype(self, dtype=dtype)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
@@ -503,26 +506,79 @@ class Tensor:
         return _ops.clip(self, lo=lo, hi=hi)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (all axes by default), as ``ndarray.sum``."""
+    # ``dim=``/``keepdim=`` (PyTorch's names) are resolved only when given, so the
+    # numpy-style call pays one ``is None`` test.
+    def sum(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Sum over ``axis`` (all axes by default), as ``ndarray.sum``; ``dim=`` and
+        ``keepdim=`` are accepted too (PyTorch's names).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.ones(2, 3).sum(dim=1, keepdim=True).tolist()
+        [[3.0], [3.0]]
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("sum", axis, dim, keepdims, keepdim)
         return _ops.sum(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def mean(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Mean over ``axis`` (all axes by default), as ``ndarray.mean``."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("mean", axis, dim, keepdims, keepdim)
         return _ops.mean(self, axis=axis, keepdims=keepdims)
 
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def max(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Maximum over ``axis``; values only (numpy semantics)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("max", axis, dim, keepdims, keepdim)
         return _ops.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+    def min(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Minimum over ``axis``; values only (numpy semantics)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("min", axis, dim, keepdims, keepdim)
         return _ops.min(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(
-        self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
     ) -> Tensor:
         """``log(sum(exp(x)))`` over ``axis``, computed without overflow."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("logsumexp", axis, dim, keepdims, keepdim)
         return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     # ------------------------------------------------------------------ shape
@@ -538,22 +594,457 @@ class Tensor:
             axes = tuple(axes[0])
         return _ops.transpose(self, axes=axes or None)
 
-    def flatten(self) -> Tensor:
-        """Return a 1-D copy of the values, as ``ndarray.flatten``."""
-        return _ops.reshape(self, shape=(-1,))
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes ``start_dim..end_dim`` into one (all of them by default, giving
+        a 1-D tensor), as ``torch.flatten``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3, 4).flatten().shape, ag.zeros(2, 3, 4).flatten(1).shape
+        ((24,), (2, 12))
+        """
+        if start_dim == 0 and end_dim == -1:
+            return _ops.reshape(self, shape=(-1,))
+        return _ops.flatten(self, start_dim, end_dim)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
         """Broadcast to ``shape`` with numpy rules."""
         return _ops.broadcast_to(self, shape=tuple(shape))
 
     # ------------------------------------------------------------------ softmax family
-    def softmax(self, axis: int = -1) -> Tensor:
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """``exp(x) / sum(exp(x))`` along ``axis``, computed stably."""
+        if dim is not None:
+            axis = _pick("softmax", "axis", axis, "dim", dim, -1)
         return _ops.softmax(self, axis=axis)
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """``x - logsumexp(x)`` along ``axis``, computed stably."""
+        if dim is not None:
+            axis = _pick("log_softmax", "axis", axis, "dim", dim, -1)
         return _ops.log_softmax(self, axis=axis)
+
+    # ------------------------------------------------------------------ conversion (v2)
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists, as ``ndarray.tolist``."""
+        return self.data.tolist()
+
+    def numel(self) -> int:
+        """The number of elements (``size``), as ``torch.numel``."""
+        return self.data.size
+
+    def float(self) -> Tensor:
+        """Cast to float32 (differentiable)."""
+        return self.astype(np.float32)
+
+    def double(self) -> Tensor:
+        """Cast to float64 (differentiable)."""
+        return self.astype(np.float64)
+
+    def to(self, dtype: Any) -> Tensor:
+        """Cast to ``dtype``, as ``astype``; ``"cpu"`` (the only device) returns self."""
+        if isinstance(dtype, str) and dtype == "cpu":
+            return self
+        return self.astype(dtype)
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``, as in PyTorch."""
+        self.requires_grad = flag
+        return self
+
+    # ------------------------------------------------------------------ elementwise (v2)
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        """Elementwise clamp to ``[min, max]``; gradient 1 inside, bounds included
+        (``torch.clamp``).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0).tolist()
+        [0.0, 0.5, 1.0]
+        """
+        if min is None and max is None:
+            raise TypeError("clamp: give at least one of min= and max=")
+        lo = min.data if isinstance(min, Tensor) else min
+        hi = max.data if isinstance(max, Tensor) else max
+        return _ops.clip(self, lo=lo, hi=hi)
+
+    def sign(self) -> Tensor:
+        """Elementwise sign (-1, 0, 1); its derivative is 0."""
+        return _ops.sign(self)
+
+    def log1p(self) -> Tensor:
+        """Elementwise ``log(1 + x)``, accurate near 0."""
+        return _ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        """Elementwise ``exp(x) - 1``, accurate near 0."""
+        return _ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        """Elementwise base-2 logarithm."""
+        return _ops.log2(self)
+
+    def log10(self) -> Tensor:
+        """Elementwise base-10 logarithm."""
+        return _ops.log10(self)
+
+    def exp2(self) -> Tensor:
+        """Elementwise ``2**x``."""
+        return _ops.exp2(self)
+
+    def sin(self) -> Tensor:
+        """Elementwise sine."""
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        """Elementwise cosine."""
+        return _ops.cos(self)
+
+    def tan(self) -> Tensor:
+        """Elementwise tangent."""
+        return _ops.tan(self)
+
+    def reciprocal(self) -> Tensor:
+        """Elementwise ``1 / x``."""
+        return _ops.reciprocal(self)
+
+    def rsqrt(self) -> Tensor:
+        """Elementwise ``1 / sqrt(x)``."""
+        return _ops.rsqrt(self)
+
+    def square(self) -> Tensor:
+        """Elementwise ``x * x``."""
+        return _ops.square(self)
+
+    def erf(self) -> Tensor:
+        """Elementwise error function."""
+        return _ops.erf(self)
+
+    # ------------------------------------------------------------------ reductions (v2)
+    def prod(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Product over ``axis`` (all axes by default)."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("prod", axis, dim, keepdims, keepdim)
+        return _ops.prod(self, axis=axis, keepdims=keepdims)
+
+    def var(
+        self,
+        axis: Axis = None,
+        correction: builtins.float = 1,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Variance with ``n - correction`` degrees of freedom (Bessel's by default,
+        as ``torch.var``); ``correction >= n`` warns and gives inf/nan, as PyTorch.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 3.0], [2.0, 6.0]])
+        >>> x.var(dim=1).tolist(), x.var(axis=1, correction=0).tolist()
+        ([2.0, 8.0], [1.0, 4.0])
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("var", axis, dim, keepdims, keepdim)
+        return _ops.var(self, axis=axis, correction=correction, keepdims=keepdims)
+
+    def std(
+        self,
+        axis: Axis = None,
+        correction: builtins.float = 1,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Standard deviation, ``sqrt(var(...))``."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("std", axis, dim, keepdims, keepdim)
+        return _ops.std(self, axis=axis, correction=correction, keepdims=keepdims)
+
+    def norm(
+        self,
+        ord: Any = 2,  # noqa: A002
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+        p: Any = None,
+    ) -> Tensor:
+        """Vector ``ord``-norm over ``axis`` (all elements by default), as
+        ``torch.linalg.vector_norm``; ``p=`` is PyTorch's name for ``ord``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[3.0, -4.0]])
+        >>> x.norm().item(), x.norm(1, dim=1).tolist()
+        (5.0, [7.0])
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("norm", axis, dim, keepdims, keepdim)
+        if p is not None:
+            ord = _pick("norm", "ord", ord, "p", p, 2)
+        return _ops.norm(self, ord=ord, axis=axis, keepdims=keepdims)
+
+    def argmax(
+        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Index of the maximum (of the flattened tensor when ``axis`` is None); ties
+        give the first. An int64 tensor without gradient.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 7.0, 7.0], [5.0, 0.0, 2.0]]).argmax(dim=1).tolist()
+        [1, 0]
+        """
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("argmax", axis, dim, keepdims, keepdim)
+        return _ops.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(
+        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Index of the minimum; ties give the first. An int64 tensor without gradient."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("argmin", axis, dim, keepdims, keepdim)
+        return _ops.argmin(self, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Running sum along ``axis`` (of the flattened tensor when None, as numpy).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0, 3.0]]).cumsum(dim=1).tolist()
+        [[1.0, 3.0, 6.0]]
+        """
+        if dim is not None:
+            axis = _pick("cumsum", "axis", axis, "dim", dim)
+        return _ops.cumsum(self, axis=axis)
+
+    def cumprod(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Running product along ``axis`` (flattened when None)."""
+        if dim is not None:
+            axis = _pick("cumprod", "axis", axis, "dim", dim)
+        return _ops.cumprod(self, axis=axis)
+
+    def any(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Whether any element (along ``axis``) is nonzero: a bool tensor."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("any", axis, dim, keepdims, keepdim)
+        return _ops.any(self, axis=axis, keepdims=keepdims)
+
+    def all(
+        self,
+        axis: Axis = None,
+        keepdims: bool = False,
+        *,
+        dim: Axis = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
+        """Whether every element (along ``axis``) is nonzero: a bool tensor."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _dims("all", axis, dim, keepdims, keepdim)
+        return _ops.all(self, axis=axis, keepdims=keepdims)
+
+    # ------------------------------------------------------------------ shape (v2)
+    def view(self, *shape: Any) -> Tensor:
+        """``reshape`` under PyTorch's name (values are always copied or viewed by numpy)."""
+        return _ops.view(self, *shape)
+
+    def permute(self, *axes: Any) -> Tensor:
+        """Reorder the axes: ``axes`` is a full permutation, as ``torch.permute``."""
+        return _ops.permute(self, *axes)
+
+    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
+        """Drop axes of size 1 (all of them, or those in ``axis``; an axis of
+        another size is left alone, as PyTorch)."""
+        if dim is not None:
+            axis = _pick("squeeze", "axis", axis, "dim", dim)
+        return _ops.squeeze(self, axis)
+
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
+        """Insert an axis of size 1 at ``axis`` (``-ndim-1 <= axis <= ndim``).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).unsqueeze(0).shape, ag.zeros(2, 3).unsqueeze(dim=-1).shape
+        ((1, 2, 3), (2, 3, 1))
+        """
+        axis = _pick("unsqueeze", "axis", axis, "dim", dim)
+        if axis is None:
+            raise TypeError("unsqueeze() missing the axis (axis= or dim=)")
+        return _ops.unsqueeze(self, axis)
+
+    def expand(self, *shape: Any) -> Tensor:
+        """Broadcast to ``shape``; ``-1`` keeps a size, as ``torch.expand``."""
+        return _ops.expand(self, *shape)
+
+    def unflatten(self, axis: Any = None, sizes: Any = None, *, dim: Any = None) -> Tensor:
+        """Split axis ``axis`` into ``sizes`` (one of them may be -1)."""
+        axis = _pick("unflatten", "axis", axis, "dim", dim)
+        if axis is None or sizes is None:
+            raise TypeError("unflatten() needs an axis (axis= or dim=) and sizes")
+        return _ops.unflatten(self, axis, sizes)
+
+    def flip(self, axis: Any = None, *, dims: Any = None, dim: Any = None) -> Tensor:
+        """Reverse the order of elements along ``axis`` (an int or a tuple)."""
+        if dims is not None:
+            dim = dims
+        if dim is not None:
+            axis = _pick("flip", "axis", axis, "dim", dim)
+        return _ops.flip(self, axis)
+
+    def roll(
+        self, shifts: Any, axis: Any = None, *, dims: Any = None, dim: Any = None
+    ) -> Tensor:
+        """Shift elements cyclically along ``axis`` (the flattened tensor when None)."""
+        if dims is not None:
+            dim = dims
+        if dim is not None:
+            axis = _pick("roll", "axis", axis, "dim", dim)
+        if isinstance(shifts, list):
+            shifts = tuple(shifts)
+        if isinstance(axis, list):
+            axis = tuple(axis)
+        return _ops.roll(self, shifts, axis)
+
+    def repeat(self, *reps: Any) -> Tensor:
+        """Tile the tensor ``reps[i]`` times along axis ``i`` (PyTorch's ``repeat``:
+        at least one repetition per axis).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).repeat(2).tolist(), ag.tensor([1.0, 2.0]).repeat(2, 1).shape
+        ([1.0, 2.0, 1.0, 2.0], (2, 2))
+        """
+        return _ops.repeat(self, *reps)
+
+    def tile(self, reps: Any) -> Tensor:
+        """Tile as ``numpy.tile`` (fewer reps than axes repeat the trailing ones)."""
+        return _ops.tile(self, reps)
+
+    def diagonal(
+        self,
+        offset: int = 0,
+        axis1: int = 0,
+        axis2: int = 1,
+        *,
+        dim1: int | None = None,
+        dim2: int | None = None,
+    ) -> Tensor:
+        """The diagonal of the ``axis1``/``axis2`` planes, as a last axis."""
+        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
+        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
+        return _ops.diagonal(self, offset, axis1, axis2)
+
+    def tril(self, k: int = 0) -> Tensor:
+        """Zero the elements above the ``k``-th diagonal (last two axes)."""
+        return _ops.tril(self, k)
+
+    def triu(self, k: int = 0) -> Tensor:
+        """Zero the elements below the ``k``-th diagonal (last two axes)."""
+        return _ops.triu(self, k)
+
+    # ------------------------------------------------------------------ combining (v2)
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` is True, ``self`` elsewhere."""
+        return _ops.masked_fill(self, mask, value)
+
+    def gather(self, axis: Any = None, index: Any = None, *, dim: Any = None) -> Tensor:
+        """Pick values along ``axis`` at ``index``, as ``torch.gather``."""
+        return _public.gather(self, axis, index, dim=dim)
+
+    def scatter_add(
+        self, axis: Any = None, index: Any = None, src: Any = None, *, dim: Any = None
+    ) -> Tensor:
+        """A copy with ``src`` added at ``index`` along ``axis``, as ``torch.scatter_add``."""
+        return _public.scatter_add(self, axis, index, src, dim=dim)
+
+    def maximum(self, other: Any) -> Tensor:
+        """Elementwise maximum with ``other`` (ties share the gradient)."""
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        """Elementwise minimum with ``other`` (ties share the gradient)."""
+        return _ops.minimum(self, other)
+
+    # ------------------------------------------------------------------ logical (v2)
+    # Elementwise and/or/xor/not of bool (or integer) tensors: no gradient, as the
+    # comparisons.
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_and)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_or)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_xor)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return self._compare(other, np.bitwise_xor)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(np.invert(self.data))
+
+    # ------------------------------------------------------------------ numpy protocol (v2)
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # ``ndarray <op> Tensor`` lands here: the common case goes straight to the op
+        # (numpy's own dispatch to this method costs about 0.7 µs; nothing else is added).
+        if method == "__call__" and not kwargs:
+            op = _UFUNC_OPS.get(ufunc)
+            if op is not None:
+                for x in inputs:
+                    if not isinstance(x, _OPERANDS):
+                        break
+                else:
+                    return _apply(op, inputs, {})
+        return _numpy_api.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return _numpy_api.array_function(func, types, args, kwargs)
+
+
+
+def _dims(fn: str, axis: Any, dim: Any, keepdims: bool, keepdim: bool | None) -> tuple[Any, bool]:
+    """Resolve PyTorch's ``dim``/``keepdim`` against ``axis``/``keepdims``."""
+    axis = _pick(fn, "axis", axis, "dim", dim)
+    if keepdim is not None:
+        keepdims = _pick(fn, "keepdims", keepdims, "keepdim", keepdim, False)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return axis, keepdims
 
 
 class RemovableHandle:
@@ -586,4 +1077,10 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 # Imported last: ops and the engine need the Tensor class defined above.
 from . import engine as _engine  # noqa: E402
 from . import inplace as _inplace  # noqa: E402
+from . import numpy_api as _numpy_api  # noqa: E402
 from . import ops as _ops  # noqa: E402
+from .numpy_api import _OPERANDS  # noqa: E402
+from .numpy_api import UFUNC_OPS as _UFUNC_OPS  # noqa: E402
+from .op import apply as _apply  # noqa: E402
+from .ops import public as _public  # noqa: E402
+from .ops._axes import pick as _pick  # noqa: E402

@@ -1,7 +1,10 @@
 """Write the op table of docs/design.md from the op registry.
 
-The table lists every op in ``autograd_mlp.op.REGISTRY`` with its derivative
-(the ``Derivative:`` line of the op class's docstring), its domain and its kinks.
+The table lists every op in ``autograd_mlp.op.REGISTRY`` (the *primitives*, each
+with its own gradient rule) with its derivative (the ``Derivative:`` line of the
+op class's docstring), its domain and its kinks; a second table lists the public
+functions that are *compositions* of those primitives
+(``autograd_mlp.ops.COMPOSITIONS``).
 It sits between two marker comments in docs/design.md; everything else on the
 page is left alone.
 
@@ -65,7 +68,7 @@ def render_table() -> str:
     from autograd_mlp.op import REGISTRY
 
     rows = [
-        "| op | kind | derivative | domain | not differentiable at |",
+        "| primitive | kind | derivative | domain | not differentiable at |",
         "| --- | --- | --- | --- | --- |",
     ]
     for name, spec in REGISTRY.items():
@@ -86,6 +89,20 @@ def render_table() -> str:
             f"| {op} | {spec.signature} | {_escape(derivative)} | {_escape(domain)} "
             f"| {', '.join(special) or '—'} |"
         )
+    rows += [
+        "",
+        f"{len(REGISTRY)} primitives. The functions below are compositions: they have no",
+        "gradient rule of their own, so their gradients (to any order) are those of",
+        "the primitives they are built from.",
+        "",
+        "| composition | built from |",
+        "| --- | --- |",
+    ]
+    from autograd_mlp.ops import COMPOSITIONS
+
+    for names, parts in COMPOSITIONS.items():
+        cells = ", ".join(f"`{n.strip()}`" for n in names.split(","))
+        rows.append(f"| {_escape(cells)} | {_escape(parts)} |")
     return "\n".join(rows)
 
 

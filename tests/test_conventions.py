@@ -11,6 +11,12 @@ relu at 0           0 (``torch.relu``)
 abs at 0            0 (``torch.abs``: sign(0) = 0)
 clip at lo or hi    1: the bounds are inside the interval (``torch.clamp``)
 max/min ties        shared equally among the tied elements (``torch.amax``)
+maximum/minimum     ½ each where the two operands tie (``torch.maximum``)
+clamp at min/max    1: the bounds are inside the interval (``torch.clamp``)
+sign                0 everywhere, at 0 too (``torch.sign``)
+argmax/argmin ties  the first index (``torch.argmax``); no gradient at all
+norm at 0           0 (``torch.linalg.vector_norm``)
+pow at base 0       0 where x**0 or 0**y is flat (``torch.pow``'s masks)
 ==================  ==========================================================
 
 When torch is installed, the same points are also compared with it; those
@@ -100,7 +106,57 @@ CASES = [
     ("max", lambda x: x.max(), lambda t, x: t.amax(x), [1.0, 3.0, 3.0]),
     ("max axis", lambda x: x.max(axis=1), lambda t, x: t.amax(x, dim=1), [[1.0, 1.0], [2.0, 0.0]]),
     ("min", lambda x: x.min(), lambda t, x: t.amin(x), [1.0, 1.0, 3.0]),
+    (
+        "maximum ties",
+        lambda x: ag.maximum(x, ag.tensor([1.0, 0.0, 3.0], dtype=np.float64)),
+        lambda t, x: t.maximum(x, t.tensor([1.0, 0.0, 3.0], dtype=t.float64)),
+        [1.0, 2.0, 3.0],
+    ),
+    (
+        "minimum ties",
+        lambda x: ag.minimum(x, 2.0 - x),
+        lambda t, x: t.minimum(x, 2.0 - x),
+        [1.0, 0.0, 3.0],
+    ),
+    (
+        "clamp",
+        lambda x: x.clamp(min=-1.0, max=1.0),
+        lambda t, x: t.clamp(x, min=-1.0, max=1.0),
+        [-2.0, -1.0, 0.0, 1.0, 2.0],
+    ),
+    ("clamp min", lambda x: x.clamp(min=0.0), lambda t, x: t.clamp(x, min=0.0), [-1.0, 0.0, 1.0]),
+    ("sign", lambda x: x.sign(), lambda t, x: t.sign(x), [-1.0, 0.0, -0.0, 2.0]),
+    ("norm at 0", lambda x: x.norm(axis=1), lambda t, x: t.linalg.vector_norm(x, dim=1),
+     [[0.0, 0.0], [3.0, 4.0]]),
+    ("pow x**0 at 0", lambda x: x**0.0, lambda t, x: x**0.0, [0.0, 1.0]),
+    ("pow 0**y", lambda y: 0.0**y, lambda t, y: 0.0**y, [0.0, 1.0, 2.0]),
 ]
+
+
+def test_maximum_minimum_ties_share_the_gradient() -> None:
+    a = ag.tensor([1.0, 2.0, 3.0], requires_grad=True, dtype=np.float64)
+    b = ag.tensor([1.0, 0.0, 3.0], requires_grad=True, dtype=np.float64)
+    ag.maximum(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [0.5, 1.0, 0.5])
+    np.testing.assert_array_equal(b.grad.data, [0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(
+        grad_of(lambda x: ag.minimum(x, 1.0), [1.0, 0.0, 2.0]), [0.5, 1.0, 0.0]
+    )
+
+
+def test_clamp_bounds_are_inclusive_and_sign_is_flat() -> None:
+    np.testing.assert_array_equal(
+        grad_of(lambda x: x.clamp(-1.0, 1.0), [-2.0, -1.0, 1.0, 2.0]), [0.0, 1.0, 1.0, 0.0]
+    )
+    np.testing.assert_array_equal(grad_of(lambda x: x.sign(), [-1.0, 0.0, 3.0]), [0.0] * 3)
+
+
+def test_argmax_of_ties_is_the_first() -> None:
+    x = ag.tensor([[2.0, 5.0, 5.0], [1.0, 1.0, 1.0]], requires_grad=True)
+    assert x.argmax(axis=1).tolist() == [1, 0]
+    assert x.argmin(axis=1).tolist() == [0, 0]
+    assert x.argmax().item() == 1
+    assert not x.argmax().requires_grad
 
 
 @pytest.mark.parametrize("name, ours, theirs, values", CASES, ids=[c[0] for c in CASES])

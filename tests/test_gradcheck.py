@@ -96,10 +96,13 @@ def test_gradcheck_leaves_inputs_untouched_and_accepts_float32() -> None:
     np.testing.assert_array_equal(x.data, before)
 
 
-def test_gradcheck_passes_unused_and_constant_inputs() -> None:
+def test_gradcheck_passes_unused_and_constant_inputs_when_allowed() -> None:
     x, unused = t64([1.0, 2.0]), t64([5.0])
     mask = np.array([1.0, 0.0])  # an ndarray argument passes through unchanged
-    assert gradcheck(lambda a, b, m: (a * m).sum(), [x, unused, mask])
+    assert gradcheck(lambda a, b, m: (a * m).sum(), [x, unused, mask], allow_unused=True)
+    with pytest.raises(GradcheckError, match="does not depend on input 1") as info:
+        gradcheck(lambda a, b, m: (a * m).sum(), [x, unused, mask])
+    assert info.value.unused and info.value.input_index == 1
 
 
 def test_gradcheck_raises_step_for_float32_outputs() -> None:
@@ -295,3 +298,133 @@ def test_gradcheck_rejects_bad_fn_and_inputs() -> None:
 
 def test_test_ops_never_registered() -> None:
     assert "wrong_square" not in REGISTRY and "frozen_cube" not in REGISTRY
+
+
+# ------------------------------------------------------------------ issue 11: no vacuous pass
+class Doubler(ag.nn.Module):
+    """A module whose one op has a wrong backward (the factor 2 of x² forgotten)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = ag.nn.Parameter(np.array([[0.5, -1.0], [1.5, 0.25]]), dtype=np.float64)
+
+    def forward(self, x):
+        return wrong_square(x @ self.weight).sum()
+
+
+def test_closure_over_the_checked_tensor_is_really_checked() -> None:
+    # Today gradcheck perturbs float64 copies, so fn (which closes over x) never
+    # sees a perturbation: analytic and numeric are both 0 and the check "passes".
+    x = t64([0.5, -1.0, 2.0])
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: wrong_square(x).sum(), [x], locate=False)
+    assert gradcheck(lambda t: (x * 3).sum(), [x])  # and a right closure passes for real
+
+
+def test_output_not_depending_on_an_input_raises() -> None:
+    x, other = t64([0.5, -1.0, 2.0], name="x"), t64([1.0, 2.0, 3.0])
+    with pytest.raises(GradcheckError, match="does not depend on input 0 'x'"):
+        gradcheck(lambda t: (other * 3).sum(), [x])
+    with pytest.raises(GradcheckError, match="does not depend on input 0 'x'"):
+        gradgradcheck(lambda t: (other * other).sum(), [x])
+    assert gradcheck(lambda t: (other * 3).sum() + t.sum(), [x])
+    y = t64([4.0])
+    assert gradcheck(lambda t, u: (t * 2).sum(), [x, y], allow_unused=True)
+
+
+def test_model_parameters_passed_as_inputs_are_really_checked() -> None:
+    # The PyTorch idiom: gradcheck(f, list(net.parameters())) where f calls net.
+    net = Doubler()
+    x = t64([[0.3, -0.7]], requires_grad=False)
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda *params: net(x), list(net.parameters()), locate=False)
+
+
+def test_module_parameters_are_checked_and_named() -> None:
+    rng = np.random.default_rng(3)
+    net = ag.nn.MLP([3, 5, 4, 2], activation="tanh")
+    x = t64(rng.normal(size=(2, 3)), requires_grad=False)
+    assert gradcheck(net, [x]) and gradgradcheck(net, [x])
+    # break one weight's gradient by routing it through the wrong op
+    bad = net.layers[2]
+    bad.forward = lambda h: h @ (wrong_square(bad.weight) * 0.5).T + bad.bias
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(net, [x])
+    err = info.value
+    assert err.param_name == "layers.2.weight" and err.input_index is None
+    assert err.where is not None and err.where.startswith("layers.2.weight[")
+    assert "parameter 'layers.2.weight'" in str(err) and err.where in str(err)
+    assert err.located is not None and err.located.op == "wrong_square"
+
+
+def test_float32_parameters_are_checked_in_float64_and_restored_exactly() -> None:
+    net = ag.nn.MLP([2, 3, 1], activation="sigmoid")
+    before = {n: (p, p.data, p.data.copy(), p._version) for n, p in net.named_parameters()}
+    x = ag.tensor([[0.4, -0.2]])  # float32, no grad
+    x_data = x.data
+    assert gradcheck(net, [x])
+    assert x.data is x_data and x.dtype == np.float32
+    for name, p in net.named_parameters():
+        obj, array, copy, version = before[name]
+        assert p is obj and p.data is array and p.dtype == np.float32  # the same buffer back
+        np.testing.assert_array_equal(p.data, copy)
+        assert p._version == version and p.grad is None
+
+
+def test_parameters_restored_when_the_check_fails_or_fn_raises() -> None:
+    w = t64([0.5, -1.5], name="w")
+    array, copy = w.data, w.data.copy()
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda: wrong_square(w).sum(), [], params=[w])
+    assert w.data is array
+    np.testing.assert_array_equal(w.data, copy)
+    calls = []
+
+    def explodes():
+        calls.append(1)
+        if len(calls) > 2:
+            raise RuntimeError("boom")
+        return (w * w).sum()
+
+    with pytest.raises(RuntimeError, match="boom"):
+        gradcheck(explodes, [], params=[w])
+    assert w.data is array and w.dtype == np.float64
+    np.testing.assert_array_equal(w.data, copy)
+
+
+def test_params_closed_over_are_checked_and_named() -> None:
+    x = t64([0.2, 0.4])
+    w = t64([1.0, -2.0])
+    assert gradcheck(lambda t: (t * w).tanh().sum(), [x], params=[w])
+    with pytest.raises(GradcheckError, match="parameter 'scale'") as info:
+        gradcheck(lambda t: (t * wrong_square(w)).sum(), [x], params={"scale": w}, locate=False)
+    assert info.value.where in ("scale[0]", "scale[1]")
+
+
+def test_params_that_fn_does_not_use_are_an_error() -> None:
+    x, w = t64([0.2, 0.4]), t64([1.0])
+    with pytest.raises(GradcheckError, match="does not depend on parameter 'params\\[0\\]'"):
+        gradcheck(lambda t: t.exp().sum(), [x], params=[w])
+    assert gradcheck(lambda t: t.exp().sum(), [x], params=[w], allow_unused=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(fn=lambda x: x.data), TypeError, "must return a Tensor"),
+        (dict(fn=lambda x: (x > 0)), TypeError, "floating-point Tensor, got dtype bool"),
+        (dict(inputs=[ag.tensor([1, 2])]), ValueError, "no input requires grad.*int64"),
+        (dict(eps=0.0), ValueError, "eps must be a positive"),
+        (dict(eps=-1e-6), ValueError, "eps must be a positive"),
+        (dict(atol=-1.0), ValueError, "atol must be"),
+        (dict(params=[ag.tensor([1, 2])]), TypeError, "params entry 'params\\[0\\]'.*int64"),
+        (dict(params=[t64([1.0], requires_grad=False)]), ValueError, "does not require grad"),
+        (dict(fn=3), TypeError, "fn must be callable"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(kwargs, error, match) -> None:
+    for check in (gradcheck, gradgradcheck):
+        call = dict(fn=lambda x: x * 2, inputs=[t64([1.0])])
+        call.update(kwargs)
+        with pytest.raises(error, match=match):
+            check(call.pop("fn"), call.pop("inputs"), **call)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import autograd_mlp as ag
@@ -309,3 +309,57 @@ def test_register_signature_for_new_kind_of_op() -> None:
     finally:
         del S._BUILDERS["same_shape_pair"]
     assert not S.has_strategy(spec)
+
+
+# --------------------------------------------------------------------------- models, op classes
+@settings(max_examples=10, deadline=None)
+@given(S.modules(max_layers=3, max_width=3))
+def test_modules_are_small_checkable_mlps(net_and_input) -> None:
+    from autograd_mlp.testing import gradcheck
+
+    net, x = net_and_input
+    linears = [m for m in net.modules() if isinstance(m, ag.nn.Linear)]
+    assert 1 <= len(linears) <= 3
+    assert x.ndim == 2 and 1 <= x.shape[0] <= 3 and x.shape[1] == linears[0].weight.shape[1]
+    assert all(p.dtype == np.float64 and (abs(p.numpy()) <= 1).all() for p in net.parameters())
+    assert x.requires_grad and x.dtype == np.float64
+    assert gradcheck(net, [x])
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        lambda nx: len(nx[0].layers) == 5,  # three Linear layers
+        lambda nx: isinstance(nx[0].layers[-1], ag.nn.Linear) and len(nx[0].layers) == 1,
+        lambda nx: any(isinstance(m, ag.nn.Sigmoid) for m in nx[0].modules()),
+        lambda nx: nx[1].shape[0] == 3,
+    ],
+    ids=["deep", "single_layer", "sigmoid", "batch_3"],
+)
+def test_modules_cover_each_kind(condition) -> None:
+    # found, not shrunk: building an MLP per shrink step would cost seconds
+    find(S.modules(), condition, settings=settings(FIND, max_examples=300, phases=[Phase.generate]))
+
+
+def test_modules_options() -> None:
+    net, x = S.modules(min_layers=2, max_layers=2, activations=("relu",),
+                       dtype=np.float32, requires_grad=False).example()  # fmt: skip
+    assert isinstance(net.layers[1], ag.nn.ReLU) and len(net.layers) == 3
+    assert x.dtype == np.float32 and not x.requires_grad
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    with pytest.raises(ValueError, match="min_layers <= max_layers"):
+        S.modules(min_layers=3, max_layers=2).example()
+
+
+def test_op_inputs_accepts_an_op_class() -> None:
+    (x,), attrs = S.op_inputs(ag.ops.Log).example()  # registered: read from the registry
+    assert attrs == {} and (x.numpy() > 0).all()
+
+    class Described(ag.Op):
+        name = "described"
+        signature = "reduce"
+        domain = "positive"
+
+    (y,), attrs = S.op_inputs(Described).example()  # not registered: its class attributes
+    assert set(attrs) == {"axis", "keepdims"} and (y.numpy() > 0).all()
+    assert "reduce" in S.known_signatures() and S.known_signatures() == sorted(S._BUILDERS)

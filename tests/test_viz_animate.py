@@ -235,4 +235,4 @@ def test_recorder_reads_freed_nodes_through_their_parents() -> None:
     recorder(WalkStep(y, y._node, np.float32(1.0), (np.ones(2, np.float32),)))
     recorder(WalkStep(h, h._node, np.ones(2, np.float32), (np.full(2, 2.0), None)))
     assert recorder.steps[0].inputs == (h,)  # the sum's parent node stands for h
-    assert recorder.steps[1].inputs == ()  # x * 2.0 had a constant: no safe alignment
+    assert recorder.steps[1].inputs == (x, None)  # x * 2.0: the constant has no tensor

@@ -6,11 +6,13 @@ back to each input's shape (see :func:`autograd_mlp.engine.sum_to_shape`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ..op import Op, dispatch, register
+from ..tensor import Tensor
 
 
 @register("binary", np.add)
@@ -21,6 +23,8 @@ class Add(Op):
     """
 
     name = "add"
+    uses_inputs = False
+    uses_output = False
 
     def forward(self, x, y):
         return x + y
@@ -37,6 +41,8 @@ class Sub(Op):
     """
 
     name = "sub"
+    uses_inputs = False
+    uses_output = False
 
     def forward(self, x, y):
         return x - y
@@ -53,6 +59,7 @@ class Mul(Op):
     """
 
     name = "mul"
+    uses_output = False
 
     def forward(self, x, y):
         return x * y
@@ -84,7 +91,7 @@ class Div(Op):
 class Pow(Op):
     """Power ``x ** y``; the base must be positive wherever ``y`` needs a gradient.
 
-    Derivative: d/dx = y·x^(y-1), d/dy = out·log(x)
+    Derivative: d/dx = y·x^(y-1) (0 where y = 0), d/dy = out·log(x) (0 where x = 0 and y ≥ 0)
     """
 
     name = "pow"
@@ -93,10 +100,32 @@ class Pow(Op):
         return x**y
 
     def backward(self, g, out, x, y):
+        # PyTorch's masks: where the derivative is 0 by continuity (x**0, 0**y)
+        # the formula's 0·inf is replaced by 0. The masked-out branch also gets
+        # a harmless base (1), so higher orders see no inf or NaN either.
         need_x, need_y = self.needs_input_grad
-        gx = g * y * x ** (y - 1) if need_x else None
-        gy = g * out * log(x) if need_y else None
+        gx = gy = None
+        if need_x:
+            if isinstance(y, (int, float)):
+                gx = _zeros(x) if y == 0 else g * y * x ** (y - 1)
+            else:
+                zero = _value(y) == 0
+                gx = where(g * y * where(x, 1, cond=~zero) ** (y - 1), 0, cond=~zero)
+        if need_y:
+            flat = (_value(x) == 0) & (_value(y) >= 0)
+            gy = where(g * out * log(where(x, 1, cond=~flat)), 0, cond=~flat)
         return gx, gy
+
+
+def _value(a: Any) -> Any:
+    """The array behind a Tensor (or the array or number itself): masks are constants."""
+    return a.data if isinstance(a, Tensor) else np.asarray(a)
+
+
+def _zeros(like: Any) -> np.ndarray:
+    """A constant zero gradient of ``like``'s shape and float dtype."""
+    v = _value(like)
+    return np.zeros(v.shape, dtype=v.dtype if v.dtype.kind == "f" else np.float64)
 
 
 @register("unary", np.negative)
@@ -107,6 +136,8 @@ class Neg(Op):
     """
 
     name = "neg"
+    uses_inputs = False
+    uses_output = False
 
     def forward(self, x):
         return -x
@@ -123,6 +154,7 @@ class Exp(Op):
     """
 
     name = "exp"
+    uses_inputs = False
 
     def forward(self, x):
         return np.exp(x)
@@ -139,6 +171,7 @@ class Log(Op):
     """
 
     name = "log"
+    uses_output = False
 
     def forward(self, x):
         return np.log(x)
@@ -155,6 +188,7 @@ class Sqrt(Op):
     """
 
     name = "sqrt"
+    uses_inputs = False
 
     def forward(self, x):
         return np.sqrt(x)
@@ -171,13 +205,13 @@ class Abs(Op):
     """
 
     name = "abs"
+    uses_output = False
 
     def forward(self, x):
-        self.sign = np.sign(x)
         return np.abs(x)
 
     def backward(self, g, out, x):
-        return (g * self.sign,)
+        return (g * np.sign(_value(x)),)
 
 
 @register("unary", lambda x: np.maximum(x, 0), kinks=(0.0,))
@@ -188,6 +222,7 @@ class Relu(Op):
     """
 
     name = "relu"
+    uses_inputs = False
 
     def forward(self, x):
         return np.maximum(x, 0)
@@ -215,6 +250,7 @@ class Sigmoid(Op):
     """
 
     name = "sigmoid"
+    uses_inputs = False
 
     def forward(self, x):
         return _sigmoid(x)
@@ -231,6 +267,7 @@ class Tanh(Op):
     """
 
     name = "tanh"
+    uses_inputs = False
 
     def forward(self, x):
         return np.tanh(x)
@@ -247,19 +284,22 @@ class Clip(Op):
     """
 
     name = "clip"
+    uses_output = False
 
     def forward(self, x, lo=None, hi=None):
-        if lo is not None and hi is not None and lo > hi:
+        if lo is not None and hi is not None and np.any(np.asarray(lo) > np.asarray(hi)):
             raise ValueError(f"lower bound {lo} is above upper bound {hi}")
-        self.mask = np.ones(x.shape, dtype=bool)
-        if lo is not None:
-            self.mask &= x >= lo
-        if hi is not None:
-            self.mask &= x <= hi
         return np.clip(x, lo, hi)
 
     def backward(self, g, out, x):
-        return (g * self.mask,)
+        # The mask is a constant (the derivative of a mask is 0 almost everywhere).
+        x, lo, hi = _value(x), self.attrs.get("lo"), self.attrs.get("hi")
+        mask = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            mask &= x >= lo
+        if hi is not None:
+            mask &= x <= hi
+        return (g * mask,)
 
 
 @register("astype", lambda x, dtype: x.astype(dtype), internal=True)
@@ -270,12 +310,213 @@ class AsType(Op):
     """
 
     name = "astype"
+    uses_inputs = False
+    uses_output = False
 
     def forward(self, x, dtype):
         return x.astype(dtype)
 
     def backward(self, g, out, x):
         return (g,)
+
+
+@register("where", lambda a, b, cond: np.asarray(np.where(cond, a, b)))
+class Where(Op):
+    """Elementwise choice ``cond ? a : b`` (``cond`` a constant boolean mask).
+
+    Derivative: d/da = 1 where cond, else 0; d/db = 1 where not cond, else 0
+    """
+
+    name = "where"
+    uses_inputs = False
+    uses_output = False
+
+    def forward(self, a, b, cond):
+        return np.where(cond, a, b)
+
+    def backward(self, g, out, a, b):
+        cond = self.attrs["cond"]
+        need_a, need_b = self.needs_input_grad
+        return (where(g, 0, cond=cond) if need_a else None), (
+            where(0, g, cond=cond) if need_b else None
+        )
+
+
+class _Extremum2(Op):
+    """maximum and minimum: where ``x`` and ``y`` tie, each gets half the
+    gradient, as ``torch.maximum`` does."""
+
+    uses_inputs = False
+    uses_output = False
+    pick: Any = None
+
+    def forward(self, x, y):
+        out = self.pick(x, y)
+        wins = (out == x).astype(np.result_type(out.dtype, np.float32))
+        # (out == y) as well: a tie gives each side 0.5
+        wins -= 0.5 * ((out == y) & (x == y))
+        self.save(share=wins)
+        return out
+
+    def backward(self, g, out, x, y):
+        share = self.saved.share
+        need_x, need_y = self.needs_input_grad
+        return (g * share if need_x else None), (g * (1 - share) if need_y else None)
+
+
+@register("binary_ties", np.maximum, ties=True)
+class Maximum(_Extremum2):
+    """Elementwise larger of ``x`` and ``y``.
+
+    Derivative: d/dx = 1 where x > y, 0 where x < y, ½ at ties (d/dy likewise)
+    """
+
+    name = "maximum"
+    pick = staticmethod(np.maximum)
+
+
+@register("binary_ties", np.minimum, ties=True)
+class Minimum(_Extremum2):
+    """Elementwise smaller of ``x`` and ``y``.
+
+    Derivative: d/dx = 1 where x < y, 0 where x > y, ½ at ties (d/dy likewise)
+    """
+
+    name = "minimum"
+    pick = staticmethod(np.minimum)
+
+
+@register("unary", np.sign, kinks=(0.0,), smooth=False)
+class Sign(Op):
+    """Sign of ``x``: -1, 0 or 1.
+
+    Derivative: d/dx = 0 everywhere (also at x = 0, as PyTorch)
+    """
+
+    name = "sign"
+    uses_inputs = False
+    uses_output = False
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, g, out, x):
+        return (_zeros(g),)
+
+
+@register("unary", np.log1p, domain="positive")
+class Log1p(Op):
+    """``log(1 + x)``, accurate for tiny ``x``; defined for ``x > -1``.
+
+    Derivative: d/dx = 1 / (1 + x)
+    """
+
+    name = "log1p"
+    uses_output = False
+
+    def forward(self, x):
+        return np.log1p(x)
+
+    def backward(self, g, out, x):
+        return (g / (1 + x),)
+
+
+@register("unary", np.expm1)
+class Expm1(Op):
+    """``e**x - 1``, accurate for tiny ``x``.
+
+    Derivative: d/dx = e**x = out + 1
+    """
+
+    name = "expm1"
+    uses_inputs = False
+
+    def forward(self, x):
+        return np.expm1(x)
+
+    def backward(self, g, out, x):
+        return (g * (out + 1),)
+
+
+@register("unary", np.sin)
+class Sin(Op):
+    """Sine.
+
+    Derivative: d/dx = cos(x)
+    """
+
+    name = "sin"
+    uses_output = False
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, g, out, x):
+        return (g * cos(x),)
+
+
+@register("unary", np.cos)
+class Cos(Op):
+    """Cosine.
+
+    Derivative: d/dx = -sin(x)
+    """
+
+    name = "cos"
+    uses_output = False
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, g, out, x):
+        return (-(g * sin(x)),)
+
+
+@register("unary", np.tan, kinks=(-np.pi / 2, np.pi / 2))
+class Tan(Op):
+    """Tangent (poles at odd multiples of π/2).
+
+    Derivative: d/dx = 1 + tan(x)² = 1 + out²
+    """
+
+    name = "tan"
+    uses_inputs = False
+
+    def forward(self, x):
+        return np.tan(x)
+
+    def backward(self, g, out, x):
+        return (g * (1 + out * out),)
+
+
+_math_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # numpy has no erf; math.erf is correctly rounded to float64 (a C libm call
+    # per element: fine for the sizes an erf-based GELU sees in this package).
+    x = np.asarray(x)
+    return np.asarray(_math_erf(x), dtype=np.float64).astype(x.dtype, copy=False)
+
+
+@register("unary", _erf)
+class Erf(Op):
+    """The error function ``2/√π ∫₀ˣ e^(-t²) dt``.
+
+    Derivative: d/dx = 2/√π · e^(-x²)
+    """
+
+    name = "erf"
+    uses_output = False
+
+    def forward(self, x):
+        return _erf(x)
+
+    def backward(self, g, out, x):
+        return (g * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 # The functional forms. Each takes Tensors (recording a node) or plain arrays
@@ -332,9 +573,78 @@ def tanh(x: Any) -> Any:
     return dispatch(Tanh, x)
 
 
-def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+def clip(x: Any, lo: Any = None, hi: Any = None) -> Any:
     return dispatch(Clip, x, lo=lo, hi=hi)
 
 
 def astype(x: Any, dtype: Any) -> Any:
     return dispatch(AsType, x, dtype=dtype)
+
+
+def where(a: Any, b: Any, cond: Any) -> Any:
+    return dispatch(Where, a, b, cond=cond)
+
+
+def maximum(x: Any, y: Any) -> Any:
+    return dispatch(Maximum, x, y)
+
+
+def minimum(x: Any, y: Any) -> Any:
+    return dispatch(Minimum, x, y)
+
+
+def sign(x: Any) -> Any:
+    return dispatch(Sign, x)
+
+
+def log1p(x: Any) -> Any:
+    return dispatch(Log1p, x)
+
+
+def expm1(x: Any) -> Any:
+    return dispatch(Expm1, x)
+
+
+def sin(x: Any) -> Any:
+    return dispatch(Sin, x)
+
+
+def cos(x: Any) -> Any:
+    return dispatch(Cos, x)
+
+
+def tan(x: Any) -> Any:
+    return dispatch(Tan, x)
+
+
+def erf(x: Any) -> Any:
+    return dispatch(Erf, x)
+
+
+# Compositions: exact in terms of the primitives above, so no rules of their own.
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+
+def log2(x: Any) -> Any:
+    return log(x) * (1.0 / _LN2)
+
+
+def log10(x: Any) -> Any:
+    return log(x) * (1.0 / _LN10)
+
+
+def exp2(x: Any) -> Any:
+    return exp(x * _LN2)
+
+
+def reciprocal(x: Any) -> Any:
+    return div(1.0, x)
+
+
+def rsqrt(x: Any) -> Any:
+    return pow(x, -0.5)
+
+
+def square(x: Any) -> Any:
+    return mul(x, x)

@@ -14,13 +14,17 @@ from ..op import Op, dispatch, register
 from .elementwise import exp
 
 
+# initial=-inf: over a zero-length axis the result is empty (as torch), where a
+# plain max would raise.
 def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    shifted = x - np.max(x, axis=axis, keepdims=True)
+    if x.size == 0:
+        return x.copy()
+    shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
@@ -32,13 +36,13 @@ class Softmax(Op):
     """
 
     name = "softmax"
+    uses_inputs = False
 
     def forward(self, x, axis=-1):
-        self.axis = axis
         return _softmax(x, axis)
 
     def backward(self, g, out, x):
-        return (out * (g - (g * out).sum(axis=self.axis, keepdims=True)),)
+        return (out * (g - (g * out).sum(axis=self.attrs.get("axis", -1), keepdims=True)),)
 
 
 @register("softmax", _log_softmax)
@@ -49,13 +53,13 @@ class LogSoftmax(Op):
     """
 
     name = "log_softmax"
+    uses_inputs = False
 
     def forward(self, x, axis=-1):
-        self.axis = axis
         return _log_softmax(x, axis)
 
     def backward(self, g, out, x):
-        return (g - exp(out) * g.sum(axis=self.axis, keepdims=True),)
+        return (g - exp(out) * g.sum(axis=self.attrs.get("axis", -1), keepdims=True),)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:

@@ -19,7 +19,17 @@ from ..engine import toposort
 from ..grad_mode import enable_grad
 from ..op import Op, apply
 from ..tensor import Tensor
-from .gradcheck import Fn, _as_inputs, _call, _float64_copies, _mismatch
+from .gradcheck import (
+    Call,
+    Fn,
+    _as_inputs,
+    _call,
+    _float64_copies,
+    _float64_in_place,
+    _mismatch,
+    _prepare,
+    _Target,
+)
 
 
 @dataclass
@@ -68,15 +78,22 @@ class BadOpReport:
         return self.details
 
 
-def _node_function(node: Op) -> tuple[Fn, list[Any]]:
-    """The node's op as a function of fresh float64 copies of its inputs."""
+def _node_function(node: Op) -> tuple[Call, list[_Target]]:
+    """The node's op applied to fresh float64 copies of its inputs, and the
+    copies that require grad (the tensors to check)."""
     cls = type(node)
     attrs = dict(node.attrs)
+    args = tuple(_float64_copies(node.inputs or ()))
 
-    def single_op(*xs: Any) -> Tensor:
-        return apply(cls, tuple(xs), attrs)
+    def single_op() -> Tensor:
+        return apply(cls, args, attrs)
 
-    return single_op, _float64_copies(node.inputs or ())
+    targets = [
+        _Target(x, "input", i, x.name)
+        for i, x in enumerate(args)
+        if isinstance(x, Tensor) and x.requires_grad
+    ]
+    return single_op, targets
 
 
 def _short(value: Any) -> str:
@@ -99,7 +116,8 @@ def locate_bad_op(
     Parameters
     ----------
     fn : callable or Tensor
-        Called as ``fn(*inputs)`` (on float64 copies), returning a Tensor. Or
+        Called as ``fn(*inputs)`` (inputs held in float64, as by ``gradcheck``),
+        returning a Tensor; an ``nn.Module`` is called the same way. Or
         the root Tensor of a graph already recorded (and not yet freed by a
         backward): its nodes are checked where they are, so ``report.node`` is
         a node of *your* graph.
@@ -136,9 +154,21 @@ def locate_bad_op(
     else:
         if inputs is None:
             raise TypeError("locate_bad_op: inputs are required when fn is a function")
-        args = _float64_copies(_as_inputs(inputs))
-        with enable_grad():
-            out = _call(fn, args, "locate_bad_op")
+        who = "locate_bad_op"
+        args = _as_inputs(inputs)
+        needs = any(isinstance(x, Tensor) and x.requires_grad for x in args)
+        if not needs and not hasattr(fn, "named_parameters"):
+            return BadOpReport(True, details=f"{who}: no input requires grad (nothing to check)")
+        call, _, swap = _prepare(fn, args, None, who)
+        with _float64_in_place(swap):
+            with enable_grad():
+                out = _call(call, who)
+            return _walk(out, eps, atol, rtol, order, seed)
+    return _walk(out, eps, atol, rtol, order, seed)
+
+
+def _walk(out: Tensor, eps: float, atol: float, rtol: float, order: int, seed: int) -> BadOpReport:
+    """Check every recorded node of ``out``'s graph on its own, in topological order."""
     if not out.requires_grad:
         return BadOpReport(
             True, details="locate_bad_op: no graph was recorded (nothing to check)", output=out
@@ -149,18 +179,18 @@ def locate_bad_op(
         if node is None:
             continue
         checked += 1
-        single_op, node_args = _node_function(node)
-        if not any(isinstance(x, Tensor) and x.requires_grad for x in node_args):
+        single_op, targets = _node_function(node)
+        if not targets:
             continue
         who = f"locate_bad_op: op '{node.name}'"
-        mismatch = _mismatch(single_op, node_args, 1, eps, atol, rtol, seed, who)
+        mismatch = _mismatch(single_op, targets, 1, eps, atol, rtol, seed, who)
         what = "its backward disagrees with finite differences of its forward"
         if mismatch is None and order == 2:
-            mismatch = _mismatch(single_op, node_args, 2, eps, atol, rtol, seed, who)
+            mismatch = _mismatch(single_op, targets, 2, eps, atol, rtol, seed, who)
             what = "its second derivative disagrees with finite differences of its backward"
         if mismatch is None:
             continue
-        shapes = tuple(tuple(x.shape) for x in node.inputs if isinstance(x, Tensor))
+        shapes = tuple(tuple(x.shape) for x in node.inputs or () if isinstance(x, Tensor))
         attrs = dict(node.attrs)
         attr_text = ", ".join(f"{k}={_short(v)}" for k, v in attrs.items()) or "none"
         details = (
@@ -175,7 +205,7 @@ def locate_bad_op(
             details=details,
             input_shapes=shapes,
             attrs=attrs,
-            input_index=mismatch.input_index,
+            input_index=mismatch.target.index,
             element=mismatch.element,
             analytic=mismatch.analytic,
             numeric=mismatch.numeric,

@@ -305,12 +305,11 @@ def tensors(
         raise ValueError(f"tensors: requires_grad=True needs a float dtype, got {dtype}")
     if shape is None:
         shape = shapes(min_dims, max_dims, min_side, max_side)
-    if isinstance(shape, st.SearchStrategy):
-        shape = draw(shape)
-    shape = tuple(shape)
+    drawn: Any = draw(shape) if isinstance(shape, st.SearchStrategy) else shape
+    shape = tuple(int(n) for n in drawn)
     if dtype.kind in "iu":
-        lo, hi = (1, 3) if domain == "positive" else (-3, 3)
-        ints = st.integers(lo, hi).filter(lambda v: domain != "nonzero" or v != 0)
+        ilo, ihi = (1, 3) if domain == "positive" else (-3, 3)
+        ints = st.integers(ilo, ihi).filter(lambda v: domain != "nonzero" or v != 0)
         data = draw(hnp.arrays(dtype, shape, elements=ints, unique=distinct))
         return Tensor(data, dtype=dtype)
     points = _margins(domain, avoid)
@@ -355,13 +354,25 @@ def register_signature(signature: str) -> Callable[[Builder], Builder]:
     return decorate
 
 
+def known_signatures() -> list[str]:
+    """The signatures :func:`op_inputs` can draw inputs for, sorted.
+
+    Examples
+    --------
+    >>> from autograd_mlp.testing.strategies import known_signatures
+    >>> {"unary", "binary", "reduce"} <= set(known_signatures())
+    True
+    """
+    return sorted(_BUILDERS)
+
+
 def has_strategy(spec: OpSpec) -> bool:
     """Whether :func:`op_inputs` can draw inputs for ``spec``."""
     return spec.signature in _BUILDERS
 
 
 def op_inputs(
-    spec: OpSpec, dtype: Any = np.float64
+    spec: OpSpec | type, dtype: Any = np.float64
 ) -> st.SearchStrategy[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Inputs ``(args, attrs)`` for the registered op ``spec``: call it as
     ``apply(spec.cls, args, attrs)`` or ``spec.reference(*arrays, **attrs)``.
@@ -383,7 +394,15 @@ def op_inputs(
     >>> args, attrs = op_inputs(REGISTRY["sum"]).example()
     >>> sorted(attrs)
     ['axis', 'keepdims']
+    >>> from autograd_mlp.ops import Log
+    >>> (x,), _ = op_inputs(Log).example()     # an op class works too
+    >>> bool((x.numpy() > 0).all())             # log's domain: positive values only
+    True
     """
+    if not isinstance(spec, OpSpec):
+        from .check import op_spec  # late: check builds on this module
+
+        spec = op_spec(spec)
     builder = _BUILDERS.get(spec.signature)
     if builder is None:
         raise NoStrategyError(
@@ -555,6 +574,62 @@ def _cross_entropy(draw: Any, spec: OpSpec, dtype: np.dtype) -> Any:
     return (x,), {"target": target, "reduction": reduction}
 
 
+# --------------------------------------------------------------------------- models
+@st.composite
+def modules(
+    draw: Any,
+    min_layers: int = 1,
+    max_layers: int = 3,
+    max_width: int = MAX_SIDE,
+    activations: Sequence[str] = ("tanh", "sigmoid"),
+    max_batch: int = 3,
+    dtype: Any = np.float64,
+    requires_grad: bool = True,
+) -> tuple[Any, Tensor]:
+    """Small random MLPs with an input batch: ``(net, x)``, ready for
+    ``gradcheck(net, [x])``.
+
+    ``net`` is an :class:`~autograd_mlp.nn.MLP` of ``min_layers..max_layers``
+    Linear layers of width ``1..max_width``, with one of ``activations``
+    between them (smooth ones by default, so gradients are checkable
+    everywhere; ``"relu"`` may be asked for). Its weights and biases are drawn
+    by hypothesis in [-1, 1] (so they shrink with a failing example) as
+    ``dtype`` Parameters; ``x`` has shape ``(batch, in_features)`` with
+    ``batch`` in ``1..max_batch``, values in [-3, 3].
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from autograd_mlp.testing import gradcheck
+    >>> from autograd_mlp.testing.strategies import modules
+    >>> @settings(max_examples=5, deadline=None)
+    ... @given(modules(max_layers=2))
+    ... def test_mlp_gradients(net_and_input):
+    ...     net, x = net_and_input
+    ...     assert gradcheck(net, [x])
+    >>> test_mlp_gradients()
+    """
+    from ..nn import MLP, Linear, Parameter  # late: strategies need not load nn
+
+    if not 1 <= min_layers <= max_layers:
+        raise ValueError(
+            f"modules: need 1 <= min_layers <= max_layers, got {min_layers}, {max_layers}"
+        )
+    n_layers = draw(st.integers(min_layers, max_layers))
+    sizes = [draw(st.integers(1, max_width)) for _ in range(n_layers + 1)]
+    net = MLP(sizes, activation=draw(st.sampled_from(list(activations))))
+    weights = st.floats(-1.0, 1.0, allow_nan=False, allow_infinity=False)
+    for layer in net.modules():
+        if not isinstance(layer, Linear):
+            continue
+        for name, p in list(layer.named_parameters(recurse=False)):
+            values = draw(hnp.arrays(np.float64, p.shape, elements=weights))
+            setattr(layer, name, Parameter(values, dtype=dtype))
+    batch = draw(st.integers(1, max_batch))
+    x = draw(tensors(shape=(batch, sizes[0]), dtype=dtype, requires_grad=requires_grad))
+    return net, x
+
+
 __all__ = [
     "BOUND",
     "DISTINCT_SPACING",
@@ -563,7 +638,9 @@ __all__ = [
     "broadcastable_shapes",
     "has_strategy",
     "index_expressions",
+    "known_signatures",
     "matmul_shapes",
+    "modules",
     "op_inputs",
     "register_signature",
     "shapes",
@@ -571,3 +648,5 @@ __all__ = [
     "valid_axes",
 ]
 from . import loss_signatures as _loss_signatures  # noqa: E402,F401  (registers its signatures)
+
+from . import op_signatures  # noqa: E402,F401  (registers the v2 signatures)

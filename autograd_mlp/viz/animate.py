@@ -102,14 +102,22 @@ class _Recorder:
             return ()
         if node.inputs is not None:
             return tuple(x if isinstance(x, Tensor) else None for x in node.inputs)
-        # Already freed: its parents (a node stands for its output), when they align.
-        parents, _ = structure(node)
-        if len(parents) != n_grads:
-            return ()
+        # Already freed: its parents (aligned with the inputs; a node stands for
+        # its output, None for a constant operand).
         out = self.graph.output_of
         return tuple(
-            p if isinstance(p, Tensor) else getattr(out.get(id(p)), "obj", None) for p in parents
+            p if isinstance(p, Tensor) or p is None else getattr(out.get(id(p)), "obj", None)
+            for p in node.parents
         )
+
+    def _drawn(self, step: Any) -> Tensor:
+        """The tensor as the drawing knows it (the engine's walk is keyed by
+        nodes, so for an op it reports a stand-in holding the same output)."""
+        if step.node is None:
+            return step.tensor
+        item = self.graph.output_of.get(id(step.node))
+        obj = getattr(item, "obj", None)
+        return obj if isinstance(obj, Tensor) else step.tensor
 
     def __call__(self, step: Any) -> None:
         node = step.node
@@ -118,7 +126,7 @@ class _Recorder:
             AnimationStep(
                 index=len(self.steps),
                 op="leaf" if node is None else node.name,
-                tensor=step.tensor,
+                tensor=self._drawn(step),
                 node=node,
                 received=np.array(step.grad, copy=True),
                 sent=tuple(_copy(g) for g in step.input_grads),

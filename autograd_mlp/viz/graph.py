@@ -67,20 +67,14 @@ class Graph:
 
 
 def structure(op: Op) -> tuple[tuple[Any, ...], tuple[tuple[int, ...], ...]]:
-    """``(parents, shapes)`` of a node, live or freed.
+    """``(parents, shapes)`` of a node's Tensor inputs, live or freed.
 
-    A parent is the input's node if it has one, else the leaf Tensor. Nodes that
-    record ``parents``/``shapes`` (always, or only once freed) are read as they are;
-    otherwise both are derived from the live ``inputs``.
+    The engine records ``parents`` once, in ``apply``, and keeps them when the
+    graph is freed: a parent is the input's node if it has one, else the leaf
+    Tensor, and ``None`` for a constant operand, which is not drawn.
     """
-    parents = getattr(op, "parents", None)
-    if parents is not None:
-        return tuple(parents), tuple(tuple(s) for s in getattr(op, "shapes", ()))
-    tensors = [x for x in (op.inputs or ()) if isinstance(x, Tensor)]
-    return (
-        tuple(x if x._node is None else x._node for x in tensors),
-        tuple(tuple(x.shape) for x in tensors),
-    )
+    kept = [(p, tuple(s)) for p, s in zip(op.parents, op.shapes) if p is not None]
+    return tuple(p for p, _ in kept), tuple(s for _, s in kept)
 
 
 class _Walker:
@@ -156,8 +150,7 @@ class _Walker:
                     self.items[("const", id(op), pos)] = src
                 self.edges.append((src, dst, pos))
             return False
-        parents, shapes = structure(op)
-        for pos, (parent, shape) in enumerate(zip(parents, shapes)):
+        for pos, (parent, shape) in enumerate(zip(op.parents, op.shapes)):
             if parent is None:  # a constant operand: dropped with the inputs
                 continue
             if isinstance(parent, Tensor):
