@@ -44,6 +44,7 @@ from .errors import AutogradError
 from .grad_mode import _local, enable_grad
 from .op import Op, dispatch
 from .tensor import Tensor
+from .tensor import edits as _edits
 
 _FREED = (
     "backward: the graph behind this tensor was freed by an earlier backward() "
@@ -53,7 +54,8 @@ _FREED = (
 #: What the walk visits: an op's node, or a leaf Tensor that requires grad.
 Node = Op | Tensor
 
-# Tensors are numbered as they are created, each op's output after its inputs.
+# Tensors are numbered as they are created, each op's output after its inputs;
+# a node carries its output's number.
 _creation_order = attrgetter("_seq")
 
 
@@ -93,10 +95,6 @@ def toposort(roots: Sequence[Tensor]) -> list[Tensor]:
     return sorted(reached.values(), key=_creation_order)
 
 
-def _seq(node: Node) -> int:
-    return node.seq if isinstance(node, Op) else node._seq
-
-
 def _walk_order(starts: Sequence[Node]) -> list[Node]:
     """Every node the ``starts`` reach along ``parents``, in creation order."""
     reached = {id(s): s for s in starts}
@@ -110,7 +108,7 @@ def _walk_order(starts: Sequence[Node]) -> list[Node]:
                 reached[id(parent)] = parent
                 if isinstance(parent, Op):
                     stack.append(parent)
-    return sorted(reached.values(), key=_seq)
+    return sorted(reached.values(), key=_creation_order)  # Ops and Tensors alike
 
 
 # --------------------------------------------------------------------------- observers
@@ -373,7 +371,7 @@ def _node_step(
     its share, fitted to the input, added to what that input collected so far."""
     out, arrays = node.out, node.arrays
     assert arrays is not None, "walked after being freed"
-    if node.versions is not None or node.overwritten is not None:
+    if node.edits != _edits[0] and (node.versions is not None or node.overwritten is not None):
         out, arrays = _saved_values(node)
     if create_graph:
         out_t, inputs = _graph_values(node, out, arrays)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .errors import OpError, op_error_like
 from .grad_mode import _local
-from .tensor import Tensor
+from .tensor import Tensor, edits
 
 
 class Op:
@@ -63,7 +63,9 @@ class Op:
     ``versions``
         the inputs' ``_version`` when recorded (``None`` for a constant; the
         whole attribute ``None`` if ``uses_inputs`` is False): backward refuses
-        to read an input modified in place since.
+        to read an input modified in place since. ``edits``: the process-wide
+        count of version changes then (``tensor.edits``); while it is unchanged
+        nothing can have been modified, and the walk checks nothing.
     ``attrs``
         the keyword attributes (``axis``, ``shape``, ...), for display.
     ``needs_input_grad``
@@ -83,10 +85,11 @@ class Op:
         "_freed_shape",
         "parents",
         "versions",
+        "edits",
         "attrs",
         "needs_input_grad",
         "scope",
-        "seq",
+        "_seq",
         "__dict__",
         "__weakref__",
     )
@@ -104,10 +107,11 @@ class Op:
     attrs: dict[str, Any]
     needs_input_grad: tuple[bool, ...]
     scope: str | None
-    seq: int
+    _seq: int
 
     _freed_shape: tuple[int, ...]
     versions: list[int | None] | None
+    edits: int
     #: What ``forward`` kept for ``backward`` beyond the inputs and the output
     #: (masks, indices, shapes), set by :meth:`save`; freeing a node drops it.
     saved: Any = None
@@ -162,6 +166,11 @@ class Op:
             else:
                 shapes.append(np.shape(self.arrays[i]) if self.arrays is not None else ())
         return tuple(shapes)
+
+    @property
+    def seq(self) -> int:
+        """Creation order, the output tensor's ``_seq``: stable ids for drawings."""
+        return self._seq
 
     @property
     def out_shape(self) -> tuple[int, ...]:
@@ -412,7 +421,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     for x in inputs:  # a plain loop: a comprehension costs a call (0.3 µs)
         if isinstance(x, Tensor):
             parents.append(x._node or x)
-            versions.append(x._version)
+            versions.append(x._v)
         else:
             parents.append(None)
             versions.append(None)
@@ -421,11 +430,12 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     node.out = out
     node.parents = parents
     node.versions = versions if node.uses_inputs else None
+    node.edits = edits[0]
     node.attrs = attrs
     node.needs_input_grad = tuple(needs)
     node.scope = state.scope[-1] if state.scope else None
     result = Tensor._make(out, True, node)
-    node.seq = result._seq
+    node._seq = result._seq
     return result
 
 

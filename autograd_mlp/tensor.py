@@ -25,6 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 # Creation order of every tensor: stable ids for drawing graphs, independent of id().
 _seq = itertools.count()
 
+#: How many times any tensor's ``_version`` was set, in the whole process. A
+#: node recorded when it had its current value has inputs no one modified since,
+#: so the walk skips their version checks with one comparison.
+edits = [0]
+
 DEFAULT_FLOAT = np.float32
 
 Axis = Any  # an int, a tuple of ints or None (for annotations)
@@ -69,7 +74,7 @@ class Tensor:
         "_requires_grad",
         "_node",
         "_seq",
-        "_version",
+        "_v",
         "name",
         "_hooks",
         "__weakref__",
@@ -82,7 +87,7 @@ class Tensor:
         this tensor; ``+=`` across backward calls until set back to ``None``."""
         self._node: Op | None = None
         self._seq = next(_seq)
-        self._version = 0
+        self._v = 0
         self.name: str | None = None
         self._hooks: list[Any] | None = None
         self._requires_grad = False
@@ -97,7 +102,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t._node = node
         t._seq = next(_seq)
-        t._version = 0
+        t._v = 0
         t.name = None
         t._hooks = None
         return t
@@ -130,6 +135,17 @@ class Tensor:
                 f"{who}.data: new value has dtype {value.dtype}, expected {old.dtype}"
             )
         self._data = value
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor was modified in place (optimiser steps do
+        ``t._version += 1``); backward refuses values saved at another version."""
+        return self._v
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._v = value
+        edits[0] += 1
 
     def _describe(self) -> str:
         """How error messages name this tensor: its ``name``, else its shape."""
