@@ -1,10 +1,15 @@
-"""Checkpoints: a model, its optimiser and the training history in one ``.npz`` file.
+"""Training checkpoints: model (weights *and* architecture), optimiser, schedule,
+history and run settings in one ``.npz`` or ``.safetensors`` file.
 
-Arrays (parameters, momentum buffers, moment estimates) are stored as numpy
-arrays; everything else (epoch, history, config, step counters, hyperparameters,
-the scheduler's position) as one JSON document inside the same archive. Files are
-written atomically, so a crash mid-save leaves the previous checkpoint intact,
-and read without pickle, so loading a file cannot run code.
+Built on :mod:`autograd_mlp.nn.serialization`: the model's tensors are stored under
+their ``state_dict`` names with its architecture, so ``nn.load(checkpoint)``
+rebuilds the model and ``autograd-mlp evaluate`` never guesses one. Other arrays
+(momentum buffers, moment estimates) are tensors named ``__state__.N``; everything
+else is one JSON document of validated types (numbers, strings, lists, dicts; never
+an object array, and the reserved keys ``__array__``, ``__items__``, ``__tuple__``
+are refused). Files are written atomically by the package's one writer (an
+existing file is replaced only if it is a checkpoint of this package, unless
+``overwrite=True``) and read without pickle, with every size checked first.
 
 Examples
 --------
@@ -21,9 +26,7 @@ Examples
 
 from __future__ import annotations
 
-import json
 import os
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .data._atomic import atomic_write
+from .nn.serialization import (
+    SerializationError,
+    _architecture,
+    module_from_file,
+    read_file,
+    write_file,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .nn import Module
@@ -48,14 +57,11 @@ __all__ = [
     "save_checkpoint",
 ]
 
-FORMAT = "autograd_mlp.checkpoint"
-VERSION = 1
-_META = "__meta__"
-_MODEL = "model/"
-_ARRAY = "array/"
+_STATE = "__state__."
+_RESERVED = ("__array__", "__items__", "__tuple__")
 
 
-class CheckpointError(ValueError):
+class CheckpointError(SerializationError):
     """A checkpoint file is corrupt, incomplete, or does not fit the model."""
 
 
@@ -71,6 +77,8 @@ class Checkpoint:
     ----------
     model_state : OrderedDict
         Parameter name → array, for ``Module.load_state_dict``.
+    architecture : dict or None
+        How to rebuild the model (None for a model not built from ``nn`` layers).
     optimizer_state, scheduler_state : dict or None
         For ``Optimizer.load_state_dict`` / ``LRScheduler.load_state_dict``.
     epoch : int or None
@@ -87,6 +95,23 @@ class Checkpoint:
     epoch: int | None = None
     history: dict[str, Any] | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    architecture: dict[str, Any] | None = None
+    path: str = ""
+
+    def build_model(self) -> Module:
+        """The saved model, rebuilt from its recorded architecture with its weights."""
+        if self.architecture is None:
+            raise CheckpointError(
+                f"{self.path or 'the checkpoint'} does not record its model's architecture "
+                "(a model not built from autograd_mlp.nn layers); build the model yourself "
+                "and load ckpt.model_state into it"
+            )
+        try:
+            return module_from_file(
+                self.model_state, self.architecture, list(self.model_state), self.path
+            )
+        except SerializationError as exc:
+            raise CheckpointError(str(exc)) from None
 
     def restore(
         self,
@@ -99,46 +124,78 @@ class Checkpoint:
 
 
 # --------------------------------------------------------------------------- encoding
-def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
+def _encode(value: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     """JSON-ready form of ``value``; arrays go to ``arrays`` and leave a reference.
 
     Dicts with non-string keys (the optimiser's ``{index: state}``) are stored as
     key/value pairs so the keys come back with their type.
     """
     if isinstance(value, np.ndarray):
-        key = f"{_ARRAY}{len(arrays)}"
+        if value.dtype.hasobject or value.dtype.kind not in "biuf":
+            raise CheckpointError(
+                f"save_checkpoint: {where} is an array of dtype {value.dtype}; only numeric "
+                "arrays can be stored"
+            )
+        key = f"{_STATE}{len(arrays)}"
         arrays[key] = value
         return {"__array__": key}
     if isinstance(value, dict):
+        bad = [k for k in value if k in _RESERVED]
+        if bad:
+            raise CheckpointError(
+                f"save_checkpoint: {where} has a key named {bad[0]!r}, which is reserved"
+            )
         if all(isinstance(k, str) for k in value):
-            return {k: _encode(v, arrays) for k, v in value.items()}
-        return {"__items__": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
+            return {k: _encode(v, arrays, f"{where}[{k!r}]") for k, v in value.items()}
+        return {
+            "__items__": [
+                [_encode(k, arrays, where), _encode(v, arrays, f"{where}[{k!r}]")]
+                for k, v in value.items()
+            ]
+        }
     if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v, arrays) for v in value]}
+        return {"__tuple__": [_encode(v, arrays, where) for v in value]}
     if isinstance(value, list):
-        return [_encode(v, arrays) for v in value]
+        return [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, np.generic):
-        return value.item()
-    if value is None or isinstance(value, (bool, int, float, str)):
+        value = value.item()
+    if value is None or isinstance(value, (bool, int, str)):
         return value
-    raise TypeError(
-        f"save_checkpoint: cannot store a value of type {type(value).__name__} ({value!r}); "
-        "use numbers, strings, lists, dicts and numpy arrays"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CheckpointError(f"save_checkpoint: {where} is {value}; not stored")
+        return value
+    raise CheckpointError(
+        f"save_checkpoint: {where} is a {type(value).__name__} ({value!r:.60}); "
+        "use numbers, strings, lists, dicts and numeric numpy arrays"
     )
 
 
-def _decode(value: Any, archive: Any) -> Any:
+def _decode(value: Any, tensors: dict[str, np.ndarray]) -> Any:
     if isinstance(value, list):
-        return [_decode(v, archive) for v in value]
-    if isinstance(value, dict):
-        if "__array__" in value:
-            return np.array(archive[value["__array__"]])
-        if "__items__" in value:
-            return {_decode(k, archive): _decode(v, archive) for k, v in value["__items__"]}
-        if "__tuple__" in value:
-            return tuple(_decode(v, archive) for v in value["__tuple__"])
-        return {k: _decode(v, archive) for k, v in value.items()}
-    return value
+        return [_decode(v, tensors) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__array__" in value:
+        key = value["__array__"]
+        if not isinstance(key, str) or key not in tensors:
+            raise CheckpointError(f"it refers to an array {key!r:.40} it does not hold")
+        return tensors[key]
+    if "__items__" in value:
+        items = value["__items__"]
+        if not isinstance(items, list) or not all(
+            isinstance(p, list) and len(p) == 2 for p in items
+        ):
+            raise CheckpointError("it has a malformed key/value list")
+        pairs = [(_decode(k, tensors), _decode(v, tensors)) for k, v in items]
+        if not all(isinstance(k, (int, str, float, bool)) or k is None for k, _ in pairs):
+            raise CheckpointError("it has a dict key that is not a number or a string")
+        return dict(pairs)
+    if "__tuple__" in value:
+        if not isinstance(value["__tuple__"], list):
+            raise CheckpointError("it has a malformed tuple")
+        return tuple(_decode(v, tensors) for v in value["__tuple__"])
+    return {k: _decode(v, tensors) for k, v in value.items()}
 
 
 # --------------------------------------------------------------------------- saving
@@ -151,18 +208,21 @@ def save_checkpoint(
     history: History | dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
     scheduler: LRScheduler | None = None,
+    overwrite: bool = False,
 ) -> None:
     """Write ``model`` (and optimiser, scheduler, epoch, history, config) to ``path``.
 
-    The file is a ``.npz`` archive written atomically: to a temporary file in the
-    same directory, then moved over ``path``.
+    The file (``.safetensors`` by that suffix, else ``.npz``) is written
+    atomically. Everything is validated before anything is written, so a value
+    that could not be read back never replaces a good checkpoint.
 
     Parameters
     ----------
     path : str or PathLike
         Destination; its directory must exist. Stored as given (no suffix added).
+        An existing file is replaced only if it is one of this package's files.
     model : Module
-        Its ``state_dict()`` is saved.
+        Its ``state_dict()`` and (when built from ``nn`` layers) architecture.
     optimizer, scheduler : optional
         Their ``state_dict()`` are saved, for exact resumption.
     epoch : int, optional
@@ -171,36 +231,54 @@ def save_checkpoint(
         The per-epoch record so far.
     config : dict, optional
         JSON-serialisable settings to keep with the weights.
+    overwrite : bool, default False
+        Replace an existing file that is not one of this package's.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise CheckpointError(f"save_checkpoint: directory {str(path.parent)!r} does not exist")
-    arrays: dict[str, np.ndarray] = {}
+    if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
+        raise CheckpointError(f"save_checkpoint: epoch must be an integer >= 0, got {epoch!r}")
     model_state = model.state_dict()
-    for name, value in model_state.items():
-        arrays[_MODEL + name] = value
+    try:
+        architecture = _architecture(model)
+    except SerializationError:
+        architecture = None  # still resumable into the same class; not rebuildable
+    arrays: dict[str, np.ndarray] = {}
     if history is not None and not isinstance(history, dict):
         history = history.to_dict()
     meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model_keys": list(model_state),
+        "kind": "checkpoint",
+        "architecture": architecture,
+        "keys": list(model_state),
         "epoch": epoch,
-        "history": _encode(history, arrays),
-        "config": _encode(dict(config or {}), arrays),
-        "optimizer": _encode(None if optimizer is None else optimizer.state_dict(), arrays),
-        "scheduler": _encode(None if scheduler is None else scheduler.state_dict(), arrays),
+        "history": _encode(history, arrays, "history"),
+        "config": _encode(dict(config or {}), arrays, "config"),
+        "optimizer": _encode(
+            None if optimizer is None else optimizer.state_dict(), arrays, "optimizer state"
+        ),
+        "scheduler": _encode(
+            None if scheduler is None else scheduler.state_dict(), arrays, "scheduler state"
+        ),
     }
-    arrays[_META] = np.array(json.dumps(meta))
-
-    with atomic_write(path) as f:
-        # A file object, so numpy stores exactly at ``path`` (a name gets ".npz" added).
-        np.savez(f, **arrays)
+    clash = set(arrays) & set(model_state)
+    if clash:
+        raise CheckpointError(f"save_checkpoint: model tensor names {sorted(clash)} are reserved")
+    try:
+        write_file(
+            path, {**model_state, **arrays}, meta, overwrite=overwrite, what="save_checkpoint"
+        )
+    except SerializationError as exc:
+        raise CheckpointError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- loading
+def _typed(meta: dict[str, Any], key: str, types: tuple[type, ...]) -> Any:
+    value = meta.get(key)
+    if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+        raise CheckpointError(f"its {key!r} entry is a {type(value).__name__}")
+    return value
+
+
 def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint`.
+    """Read a checkpoint written by :func:`save_checkpoint` (or a file of :func:`nn.save`).
 
     Raises
     ------
@@ -209,38 +287,43 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
     CheckpointError
         The file is not a readable autograd_mlp checkpoint.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointNotFoundError(f"load_checkpoint: no checkpoint file at {str(path)!r}")
+    where = str(path)
+    if not Path(path).expanduser().is_file():
+        raise CheckpointNotFoundError(f"load_checkpoint: no checkpoint file at {where!r}")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if _META not in archive.files:
-                raise CheckpointError("it has no metadata entry")
-            meta = json.loads(str(archive[_META]))
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-                raise CheckpointError("its metadata is not that of an autograd_mlp checkpoint")
-            if meta.get("version") != VERSION:
-                raise CheckpointError(
-                    f"it has format version {meta.get('version')!r}; this version reads {VERSION}"
-                )
-            model_state = OrderedDict(
-                (name, np.array(archive[_MODEL + name])) for name in meta["model_keys"]
+        tensors, meta = read_file(path, "load_checkpoint")
+        if meta is None:
+            raise CheckpointError(
+                "it holds weights only: it does not record its model's architecture (load "
+                "them with nn.load into a model you build)"
             )
-            return Checkpoint(
-                model_state=model_state,
-                optimizer_state=_decode(meta["optimizer"], archive),
-                scheduler_state=_decode(meta["scheduler"], archive),
-                epoch=meta["epoch"],
-                history=_decode(meta["history"], archive),
-                config=_decode(meta["config"], archive),
-            )
+        keys = meta.get("keys")
+        if not (isinstance(keys, list) and all(isinstance(k, str) and k in tensors for k in keys)):
+            raise CheckpointError("it lists model tensors it does not hold")
+        epoch = _typed(meta, "epoch", (int,))
+        if epoch is not None and epoch < 0:
+            raise CheckpointError(f"its epoch is {epoch}")
+        config = _decode(meta.get("config") or {}, tensors)
+        history = _decode(meta.get("history"), tensors)
+        arch = meta.get("architecture")
+        if not isinstance(config, dict) or not isinstance(history, (dict, type(None))):
+            raise CheckpointError("its config or history is not a dict")
+        if not isinstance(arch, (dict, type(None))):
+            raise CheckpointError("its architecture record is malformed")
+        return Checkpoint(
+            model_state=OrderedDict((k, tensors[k]) for k in keys),
+            optimizer_state=_decode(meta.get("optimizer"), tensors),
+            scheduler_state=_decode(meta.get("scheduler"), tensors),
+            epoch=epoch,
+            history=history,
+            config=config,
+            architecture=arch,
+            path=where,
+        )
     except CheckpointError as exc:
-        raise CheckpointError(f"load_checkpoint: {str(path)!r} is not usable: {exc}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        raise CheckpointError(
-            f"load_checkpoint: {str(path)!r} is corrupt or not a checkpoint "
-            f"({type(exc).__name__}: {exc})"
-        ) from None
+        raise CheckpointError(f"load_checkpoint: {where!r} is not usable: {exc}") from None
+    except SerializationError as exc:
+        raise CheckpointError(str(exc)) from None
 
 
 def restore_checkpoint(

@@ -1,7 +1,10 @@
-"""A small, readable training loop: :func:`fit` and :func:`evaluate`.
+"""One small training loop, :func:`fit`, and :func:`evaluate`; extras are callbacks.
 
-Not a framework: one function that shuffles, batches, steps the optimiser and
-keeps a per-epoch :class:`History`, with optional checkpoints to resume from.
+:func:`fit` shuffles, batches, steps the optimiser and keeps a per-epoch
+:class:`History`. Everything else — the progress bar, checkpoints, early
+stopping, per-step loss curves — is a :class:`Callback` with hooks ``on_batch``
+and ``on_epoch`` (returning ``True`` from either stops training). The
+``autograd-mlp`` command runs exactly this loop.
 
 Reproducibility: epoch ``e``'s shuffling comes from ``numpy.random.default_rng([seed, e])``,
 so any epoch's order can be rebuilt from the seed alone. That is what makes a run
@@ -20,7 +23,7 @@ Examples
 ...               epochs=30, batch_size=16, seed=0, progress=False)
 >>> history.train_acc[-1]
 1.0
->>> loss, acc = evaluate(model, X, y)
+>>> loss, acc = evaluate(model, (X, y))
 >>> acc
 1.0
 """
@@ -31,7 +34,7 @@ import math
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -47,12 +50,18 @@ from .optim import Optimizer
 from .optim.lr_scheduler import LRScheduler
 from .tensor import Tensor
 
-try:  # optional extra "progress"
-    from tqdm import tqdm as _tqdm
-except ImportError:  # pragma: no cover - depends on the environment
-    _tqdm = None
-
-__all__ = ["History", "TrainingDivergedError", "evaluate", "fit"]
+__all__ = [
+    "Callback",
+    "EarlyStopping",
+    "History",
+    "ModelCheckpoint",
+    "ProgressBar",
+    "StepLog",
+    "TrainState",
+    "TrainingDivergedError",
+    "evaluate",
+    "fit",
+]
 
 LossFn = Callable[[Tensor, Any], Tensor]
 
@@ -70,7 +79,7 @@ _LOGIT_LOSSES = {"bce", "binary_cross_entropy_with_logits"}
 
 
 class TrainingDivergedError(RuntimeError):
-    """The loss became NaN or infinite during :func:`fit`."""
+    """The loss, the validation loss or a parameter became NaN or infinite in :func:`fit`."""
 
     def __init__(self, message: str, epoch: int, batch: int, loss: float) -> None:
         super().__init__(message)
@@ -135,8 +144,257 @@ class History:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> History:
-        """Inverse of :meth:`to_dict`."""
-        return cls(**{key: list(d.get(key, [])) for key in cls.keys()}, seed=d.get("seed"))
+        """Inverse of :meth:`to_dict`; rejects columns of unequal length or wrong type."""
+        if not isinstance(d, dict):
+            raise ValueError(f"History.from_dict: expected a dict, got {type(d).__name__}")
+        columns = {key: d.get(key) or [] for key in cls.keys()}
+        lengths = {len(v) if isinstance(v, list) else -1 for v in columns.values()}
+        if len(lengths) != 1 or -1 in lengths:
+            raise ValueError("History.from_dict: the columns are not lists of one length")
+        seed = d.get("seed")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+            raise ValueError(f"History.from_dict: seed must be an integer, got {seed!r}")
+        return cls(**{k: list(v) for k, v in columns.items()}, seed=seed)
+
+
+# --------------------------------------------------------------------------- callbacks
+@dataclass
+class TrainState:
+    """What callbacks see: the objects being trained and where the loop is.
+
+    ``epoch`` and ``batch`` count from 1; ``loss`` and ``correct`` are those of
+    the latest batch (``correct`` None when accuracy is undefined), ``seen``,
+    ``loss_sum`` and ``correct_sum`` the running totals of the epoch.
+    """
+
+    model: Module
+    optimizer: Optimizer
+    scheduler: LRScheduler | None
+    history: History
+    epochs: int
+    n_batches: int
+    seed: int
+    config: dict[str, Any]
+    epoch: int = 0
+    batch: int = 0
+    loss: float = math.nan
+    correct: int | None = None
+    seen: int = 0
+    loss_sum: float = 0.0
+    correct_sum: int | None = 0
+
+    @property
+    def running_loss(self) -> float:
+        """Mean loss over the batches of this epoch so far."""
+        return self.loss_sum / self.seen if self.seen else math.nan
+
+    @property
+    def running_acc(self) -> float | None:
+        """Accuracy over the batches of this epoch so far (None if undefined)."""
+        return None if self.correct_sum is None or not self.seen else self.correct_sum / self.seen
+
+
+class Callback:
+    """Base class of :func:`fit`'s callbacks; every hook is optional.
+
+    ``on_batch`` runs after each optimiser step, ``on_epoch`` after each epoch
+    is recorded in ``state.history``; either returns ``True`` to stop training.
+    ``on_train_end`` runs however training ends (also on errors and Ctrl-C).
+    """
+
+    def on_train_begin(self, state: TrainState) -> None:
+        """Before the first epoch."""
+
+    def on_epoch_begin(self, state: TrainState) -> None:
+        """Before each epoch."""
+
+    def on_backward(self, state: TrainState) -> None:
+        """After each backward, before the optimiser step (e.g. to clip gradients)."""
+
+    def on_batch(self, state: TrainState) -> bool | None:
+        """After each step."""
+        return None
+
+    def on_epoch(self, state: TrainState) -> bool | None:
+        """After each epoch."""
+        return None
+
+    def on_train_end(self, state: TrainState) -> None:
+        """After training, however it ended."""
+
+
+class _EpochFunction(Callback):
+    """A plain function ``f(history) -> bool`` called after every epoch."""
+
+    def __init__(self, fn: Callable[[History], Any]) -> None:
+        self.fn = fn
+
+    def on_epoch(self, state: TrainState) -> bool:
+        return self.fn(state.history) is True
+
+
+def _summary(record: dict[str, Any], epochs: int) -> str:
+    parts = [f"epoch {record['epoch']}/{epochs}", f"loss {record['train_loss']:.4f}"]
+    if record["train_acc"] is not None:
+        parts.append(f"acc {record['train_acc']:.2%}")
+    if record["val_loss"] is not None:
+        parts.append(f"val_loss {record['val_loss']:.4f}")
+    if record["val_acc"] is not None:
+        parts.append(f"val_acc {record['val_acc']:.2%}")
+    parts += [f"lr {record['lr']:.3g}", f"{record['time']:.2f}s"]
+    return "  ".join(parts)
+
+
+class ProgressBar(Callback):
+    """A tqdm bar per epoch (epoch/step, ETA, running loss and accuracy) and, with
+    ``summary``, one line per epoch. The bar shows only on a terminal.
+
+    ``printer`` replaces the summary line (it gets the epoch's record).
+    """
+
+    def __init__(
+        self,
+        summary: bool = True,
+        printer: Callable[[dict[str, Any]], str | None] | None = None,
+        file: Any = None,
+        enabled: bool | None = None,
+    ) -> None:
+        self.summary, self.printer, self.file = summary, printer, file
+        self.enabled, self.bar = enabled, None
+
+    def on_epoch_begin(self, state: TrainState) -> None:
+        from tqdm import tqdm
+
+        # disable=None: tqdm turns itself off when its output is not a terminal.
+        self.bar = tqdm(
+            total=state.n_batches,
+            desc=f"epoch {state.epoch}/{state.epochs}",
+            unit="step",
+            leave=False,
+            file=self.file,
+            disable=None if self.enabled is None else not self.enabled,
+            dynamic_ncols=True,
+        )
+
+    def on_batch(self, state: TrainState) -> None:
+        if self.bar is None:
+            return
+        self.bar.update()
+        if state.batch % 10 == 0 or state.batch == state.n_batches:
+            acc = state.running_acc
+            post = {"loss": f"{state.running_loss:.4g}"}
+            if acc is not None:
+                post["acc"] = f"{acc:.1%}"
+            self.bar.set_postfix(post, refresh=False)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def on_epoch(self, state: TrainState) -> None:
+        from tqdm import tqdm
+
+        self._close()
+        if self.summary:
+            record = state.history.last()
+            line = self.printer(record) if self.printer else _summary(record, state.epochs)
+            if line is not None:
+                tqdm.write(line, file=self.file)
+
+    def on_train_end(self, state: TrainState) -> None:
+        self._close()
+
+
+class StepLog(Callback):
+    """Records the loss of every step (``losses``) and where it fell, in epochs
+    (``positions``: 0.5 is half-way through the first epoch), e.g. for a plot."""
+
+    def __init__(self) -> None:
+        self.losses: list[float] = []
+        self.positions: list[float] = []
+        self.epoch = 0  # the epoch running (or last run)
+
+    def on_epoch_begin(self, state: TrainState) -> None:
+        self.epoch = state.epoch
+
+    def on_batch(self, state: TrainState) -> None:
+        self.losses.append(state.loss)
+        self.positions.append(state.epoch - 1 + state.batch / state.n_batches)
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` (a History column) has not improved for ``patience`` epochs.
+
+    Examples
+    --------
+    >>> stop = EarlyStopping("val_loss", patience=2)
+    >>> stop.best is None
+    True
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 mode: str = "min") -> None:
+        if mode not in ("min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
+        if monitor not in History.keys():
+            raise ValueError(f"EarlyStopping: no History column {monitor!r}")
+        self.monitor, self.patience, self.min_delta, self.mode = monitor, patience, min_delta, mode
+        self.best: float | None = None
+        self.wait = 0
+
+    def on_epoch(self, state: TrainState) -> bool:
+        value = state.history.last()[self.monitor]
+        if value is None:
+            raise ValueError(f"EarlyStopping: {self.monitor} is not recorded (no val_data?)")
+        sign = 1.0 if self.mode == "min" else -1.0
+        if self.best is None or sign * (self.best - value) > self.min_delta:
+            self.best, self.wait = value, 0
+            return False
+        self.wait += 1
+        return self.wait >= self.patience
+
+
+class ModelCheckpoint(Callback):
+    """Save model, optimiser, schedule, history and ``config`` to ``path`` every epoch.
+
+    Never saves a diverged model (``fit`` raises before ``on_epoch``, and
+    non-finite parameters are checked here again): the file keeps the last good
+    epoch, which ``saved_epoch`` says (None until the first save).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], config: dict[str, Any] | None = None,
+                 overwrite: bool = False) -> None:
+        self.path, self.config, self.overwrite = Path(path), config, overwrite
+        self.saved_epoch: int | None = None
+
+    def on_train_begin(self, state: TrainState) -> None:
+        # Before any training: a path that cannot be written fails now, not after an epoch.
+        from .data._atomic import check_target
+        from .nn.serialization import is_package_file
+
+        check_target(self.path, overwrite=self.overwrite, ours=is_package_file)
+
+    def on_epoch(self, state: TrainState) -> None:
+        bad = _non_finite_parameter(state.model)
+        if bad is not None:
+            raise TrainingDivergedError(
+                f"fit: parameter {bad!r} is not finite after epoch {state.epoch}; not saved",
+                state.epoch, state.n_batches, math.nan,
+            )
+        save_checkpoint(
+            self.path,
+            state.model,
+            state.optimizer,
+            epoch=state.epoch,
+            history=state.history,
+            config={**state.config, **(self.config or {})},
+            scheduler=state.scheduler,
+            overwrite=self.overwrite,
+        )
+        # Replacing it from now on is replacing our own file.
+        self.overwrite = True
+        self.saved_epoch = state.epoch
 
 
 # --------------------------------------------------------------------------- helpers
@@ -195,6 +453,14 @@ def _check_data(fn: str, what: str, data: Any) -> tuple[np.ndarray, np.ndarray]:
             f"{fn}: {what} needs X and y with the same, non-zero number of samples; "
             f"got X of shape {X.shape} and y of shape {y.shape}"
         )
+    for name, arr in (("X", X), ("y", y)):
+        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+            row = int(np.argwhere(~np.isfinite(arr))[0][0])
+            kind = "NaN" if np.isnan(arr).any() else "an infinite value"
+            raise ValueError(
+                f"{fn}: the input data {what} {name} holds {kind} (first at sample {row}); "
+                "clean the data (this is not a training problem)"
+            )
     return X, y
 
 
@@ -203,6 +469,13 @@ def _scalar_loss(fn: str, value: Any) -> Tensor:
         shape = getattr(value, "shape", type(value).__name__)
         raise ValueError(f"{fn}: the loss must return a single-element Tensor, got {shape}")
     return value
+
+
+def _non_finite_parameter(model: Module) -> str | None:
+    for name, p in model.named_parameters():
+        if not np.isfinite(p.data).all():
+            return name
+    return None
 
 
 def _run_eval(
@@ -234,7 +507,7 @@ def _run_eval(
 def evaluate(
     model: Module,
     X: Any,
-    y: Any,
+    y: Any = None,
     *,
     loss: str | LossFn = "cross_entropy",
     batch_size: int = 256,
@@ -246,7 +519,8 @@ def evaluate(
     model : Module
         Put in eval mode for the pass, then restored.
     X, y : array_like
-        Inputs and targets (integer classes, or one-hot/float rows).
+        Inputs and targets (integer classes, or one-hot/float rows); or pass the
+        pair as one argument, ``evaluate(model, (X, y))``, as to :func:`fit`.
     loss : str or callable
         As in :func:`fit`.
     batch_size : int
@@ -269,38 +543,123 @@ def evaluate(
     0.5
     """
     loss_fn, name = _resolve_loss(loss)
-    X, y = _check_data("evaluate", "the data", (X, y))
+    X, y = _check_data("evaluate", "the data", X if y is None else (X, y))
     return _run_eval(model, X, y, loss_fn, name, batch_size)
 
 
+def _check_int(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def _resume(
-    source: Any, model: Module, optimizer: Optimizer, scheduler: LRScheduler | None
-) -> tuple[int, History, int | None] | None:
-    """Restore from ``source`` if it exists: (epochs done, history, seed)."""
+    resume: Any, checkpoint: Any, model: Module, optimizer: Optimizer, scheduler: Any
+) -> tuple[int, History] | None:
+    """Restore from the checkpoint ``resume`` names, if any: (epochs done, history)."""
+    if not resume:
+        return None
+    source = checkpoint if resume is True else resume
+    if source is None:
+        raise ValueError("fit: resume=True needs checkpoint=PATH to resume from")
     if not Path(source).exists():
+        if resume is not True:
+            raise FileNotFoundError(f"fit: no checkpoint to resume from at {str(source)!r}")
         return None
     ckpt = restore_checkpoint(source, model, optimizer, scheduler)
     history = History.from_dict(ckpt.history) if ckpt.history else History()
-    return int(ckpt.epoch or 0), history, ckpt.config.get("seed", history.seed)
+    if history.seed is None:
+        history.seed = ckpt.config.get("seed")
+    return int(ckpt.epoch or 0), history
 
 
-def _say(message: str) -> None:
-    if _tqdm is not None:
-        _tqdm.write(message)
-    else:
-        print(message, flush=True)
+def _fresh_seed() -> int:
+    try:  # the package-wide generator, which ag.manual_seed reseeds
+        from .random import default_generator
+    except ImportError:  # pragma: no cover - before the random module lands
+        return secrets.randbits(32)
+    return int(default_generator().integers(2**32))
 
 
-def _summary(record: dict[str, Any], epochs: int) -> str:
-    parts = [f"epoch {record['epoch']}/{epochs}", f"loss {record['train_loss']:.4f}"]
-    if record["train_acc"] is not None:
-        parts.append(f"acc {record['train_acc']:.2%}")
-    if record["val_loss"] is not None:
-        parts.append(f"val_loss {record['val_loss']:.4f}")
-    if record["val_acc"] is not None:
-        parts.append(f"val_acc {record['val_acc']:.2%}")
-    parts += [f"lr {record['lr']:.3g}", f"{record['time']:.2f}s"]
-    return "  ".join(parts)
+def _callbacks(items: Iterable[Any], progress: bool, checkpoint: Any) -> list[Callback]:
+    out = [c if isinstance(c, Callback) else _EpochFunction(c) for c in items]
+    if checkpoint is not None:
+        out.insert(0, ModelCheckpoint(checkpoint, overwrite=False))
+    if progress:
+        out.append(ProgressBar())
+    return out
+
+
+def _notify(callbacks: Sequence[Callback], hook: str, state: TrainState) -> bool:
+    stop = False
+    for cb in callbacks:
+        stop = getattr(cb, hook)(state) is True or stop
+    return stop
+
+
+def _diverged(state: TrainState, what: str, value: float) -> TrainingDivergedError:
+    lr = state.optimizer.lr
+    return TrainingDivergedError(
+        f"fit: {what} became {value} at epoch {state.epoch}, batch {state.batch} of "
+        f"{state.n_batches} (lr={lr:g}); try a lower learning rate",
+        state.epoch, state.batch, value,
+    )
+
+
+def _train_epoch(
+    state: TrainState, loader: DataLoader, loss_fn: LossFn, name: str | None,
+    callbacks: Sequence[Callback],
+) -> bool:
+    """One pass over ``loader``; returns whether a callback asked to stop."""
+    threshold = 0.0 if name in _LOGIT_LOSSES else 0.5
+    state.seen, state.loss_sum, state.correct_sum = 0, 0.0, 0
+    model, optimizer = state.model, state.optimizer
+    for state.batch, (xb, yb) in enumerate(loader, start=1):
+        out = model(Tensor(xb))
+        value = _scalar_loss("fit", loss_fn(out, _prepare_target(name, out, yb)))
+        state.loss = float(value.data)
+        if not math.isfinite(state.loss):
+            raise _diverged(state, "the loss", state.loss)
+        optimizer.zero_grad()
+        value.backward()
+        _notify(callbacks, "on_backward", state)
+        optimizer.step()
+        state.correct = _count_correct(out.data, yb, threshold)
+        state.seen += len(xb)
+        state.loss_sum += state.loss * len(xb)
+        if state.correct is None or state.correct_sum is None:
+            state.correct_sum = None
+        else:
+            state.correct_sum += state.correct
+        if _notify(callbacks, "on_batch", state):
+            return True
+    return False
+
+
+def _record_epoch(
+    state: TrainState, val: Any, loss_fn: LossFn, name: str | None, lr: float,
+    batch_size: int, started: float,
+) -> None:
+    if state.scheduler is not None:
+        state.scheduler.step()
+    val_loss, val_acc = (None, None)
+    if val is not None:
+        val_loss, val_acc = _run_eval(state.model, val[0], val[1], loss_fn, name,
+                                      max(batch_size, 256))
+        if not math.isfinite(val_loss):
+            raise _diverged(state, "the validation loss", val_loss)
+    bad = _non_finite_parameter(state.model)
+    if bad is not None:
+        raise _diverged(state, f"parameter {bad!r}", math.nan)
+    state.history.append(
+        epoch=state.epoch,
+        train_loss=state.running_loss,
+        train_acc=state.running_acc,
+        val_loss=val_loss,
+        val_acc=val_acc,
+        lr=lr,
+        time=time.perf_counter() - started,
+    )
 
 
 def fit(
@@ -315,10 +674,11 @@ def fit(
     scheduler: LRScheduler | None = None,
     seed: int | None = None,
     progress: bool = True,
+    callbacks: Iterable[Callback | Callable[[History], Any]] = (),
     checkpoint: str | os.PathLike[str] | None = None,
     resume: bool | str | os.PathLike[str] = False,
+    history: History | None = None,
     start_epoch: int | None = None,
-    callback: Callable[[History], Any] | None = None,
 ) -> History:
     """Train ``model`` with mini-batches of ``train_data``; return the :class:`History`.
 
@@ -329,7 +689,8 @@ def fit(
     optimizer : Optimizer
         Built on ``model.parameters()``.
     train_data : (X, y)
-        Numpy arrays, samples along the first axis.
+        Numpy arrays, samples along the first axis; NaN or infinite inputs are
+        an error naming the sample.
     epochs : int
         Train until this many epochs are done in total (a resumed run counts the
         epochs before the checkpoint).
@@ -345,23 +706,27 @@ def fit(
     scheduler : LRScheduler, optional
         Stepped once after every epoch.
     seed : int, optional
-        Shuffling seed; epoch ``e`` uses ``default_rng([seed, e])``. Drawn at
-        random (and recorded in ``History.seed`` and the checkpoint) when None.
+        Shuffling seed; epoch ``e`` uses ``default_rng([seed, e])``. Drawn from the
+        package's generator (recorded in ``History.seed`` and the checkpoint) when None.
     progress : bool
-        Print one summary line per epoch and, with ``tqdm`` installed and a
-        terminal attached, a progress bar.
+        Add a :class:`ProgressBar`: one summary line per epoch and, on a
+        terminal, a tqdm bar with ETA, running loss and accuracy.
+    callbacks : iterable of Callback or callable
+        Run in order; a plain function is called as ``f(history)`` after each
+        epoch and stops training by returning ``True``.
     checkpoint : path, optional
-        Save model, optimiser, scheduler and history there after every epoch.
+        Shorthand for a :class:`ModelCheckpoint` callback at that path.
     resume : bool or path
         ``True``: continue from ``checkpoint`` if that file exists (else start
         fresh). A path: continue from that file, which must exist. Resuming
         restores weights, optimiser and scheduler state, history and seed, so
         the run continues exactly as if uninterrupted.
+    history : History, optional
+        The epochs already done (when not resuming from a checkpoint); training
+        continues after them and appends to it.
     start_epoch : int, optional
-        Epochs already done, when not resuming from a checkpoint.
-    callback : callable, optional
-        Called as ``callback(history)`` after every epoch; returning ``True``
-        stops training.
+        Epochs already done, when neither resuming nor passing ``history``
+        (e.g. one ``fit`` call per epoch on freshly augmented data).
 
     Returns
     -------
@@ -370,110 +735,48 @@ def fit(
     Raises
     ------
     TrainingDivergedError
-        When a batch's loss is NaN or infinite.
+        When a batch's loss, the validation loss or a parameter is NaN or
+        infinite; nothing of that epoch is saved.
     """
+    from .runtime import tune_malloc
+
+    tune_malloc()
     loss_fn, name = _resolve_loss(loss)
     X, y = _check_data("fit", "train_data", train_data)
     val = None if val_data is None else _check_data("fit", "val_data", val_data)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"fit: epochs must be an integer >= 0, got {epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"fit: batch_size must be a positive integer, got {batch_size!r}")
-
-    history, first = History(), 0
-    if resume:
-        source = checkpoint if resume is True else resume
-        if source is None:
-            raise ValueError("fit: resume=True needs checkpoint=PATH to resume from")
-        if resume is not True and not Path(source).exists():
-            raise FileNotFoundError(f"fit: no checkpoint to resume from at {str(source)!r}")
-        restored = _resume(source, model, optimizer, scheduler)
-        if restored is not None:
-            first, history, saved_seed = restored
-            if seed is None:
-                seed = saved_seed
-            if start_epoch is not None and start_epoch != first:
-                raise ValueError(
-                    f"fit: start_epoch={start_epoch} but the checkpoint has {first} epochs done"
-                )
-    if start_epoch is not None:
-        first = start_epoch
-    if seed is None:
-        seed = secrets.randbits(32)  # recorded, so even an unseeded run can be resumed
-    history.seed = seed
-    threshold = 0.0 if name in _LOGIT_LOSSES else 0.5
+    epochs = _check_int("epochs", epochs, 0)
+    batch_size = _check_int("batch_size", batch_size, 1)
+    first = 0 if start_epoch is None else _check_int("start_epoch", start_epoch, 0)
+    restored = _resume(resume, checkpoint, model, optimizer, scheduler)
+    if restored is not None:
+        if start_epoch is not None and start_epoch != restored[0]:
+            raise ValueError(
+                f"fit: start_epoch={start_epoch} but the checkpoint has {restored[0]} epochs done"
+            )
+        first, history = restored
+    elif history is not None:
+        first = len(history)
+    history = history if history is not None else History()
+    seed = seed if seed is not None else history.seed
+    history.seed = seed = _fresh_seed() if seed is None else _check_int("seed", seed, 0)
+    cbs = _callbacks(callbacks, progress, checkpoint)
     config = {"seed": seed, "batch_size": batch_size, "epochs": epochs, "loss": name}
-
-    for epoch in range(first, epochs):
-        started = time.perf_counter()
-        model.train()
-        lr = optimizer.lr
-        loader = DataLoader(
-            X, y, batch_size=batch_size, shuffle=True, rng=np.random.default_rng([seed, epoch])
-        )
-        bar = None
-        if progress and _tqdm is not None:
-            # disable=None: tqdm turns itself off when output is not a terminal.
-            bar = _tqdm(
-                total=len(loader),
-                desc=f"epoch {epoch + 1}/{epochs}",
-                unit="batch",
-                leave=False,
-                disable=None,
+    state = TrainState(model, optimizer, scheduler, history, epochs,
+                       -(-len(X) // batch_size), seed, config)
+    _notify(cbs, "on_train_begin", state)
+    try:
+        for epoch in range(first, epochs):
+            state.epoch, started, lr = epoch + 1, time.perf_counter(), optimizer.lr
+            model.train()
+            _notify(cbs, "on_epoch_begin", state)
+            loader = DataLoader(
+                X, y, batch_size=batch_size, shuffle=True, rng=np.random.default_rng([seed, epoch])
             )
-        total, correct, defined = 0.0, 0, True
-        try:
-            for batch, (xb, yb) in enumerate(loader):
-                out = model(Tensor(xb))
-                value = _scalar_loss("fit", loss_fn(out, _prepare_target(name, out, yb)))
-                loss_value = float(value.data)
-                if not math.isfinite(loss_value):
-                    raise TrainingDivergedError(
-                        f"fit: the loss became {loss_value} at epoch {epoch + 1}, batch "
-                        f"{batch + 1} of {len(loader)} (lr={lr:g}); try a lower learning rate",
-                        epoch + 1,
-                        batch + 1,
-                        loss_value,
-                    )
-                optimizer.zero_grad()
-                value.backward()
-                optimizer.step()
-                total += loss_value * len(xb)
-                c = _count_correct(out.data, yb, threshold)
-                defined = defined and c is not None
-                correct += c or 0
-                if bar is not None:
-                    bar.update()
-                    bar.set_postfix(loss=f"{loss_value:.4f}", refresh=False)
-        finally:
-            if bar is not None:
-                bar.close()
-        if scheduler is not None:
-            scheduler.step()
-        val_loss, val_acc = (None, None)
-        if val is not None:
-            val_loss, val_acc = _run_eval(model, *val, loss_fn, name, max(batch_size, 256))
-        history.append(
-            epoch=epoch + 1,
-            train_loss=total / len(X),
-            train_acc=correct / len(X) if defined else None,
-            val_loss=val_loss,
-            val_acc=val_acc,
-            lr=lr,
-            time=time.perf_counter() - started,
-        )
-        if checkpoint is not None:
-            save_checkpoint(
-                checkpoint,
-                model,
-                optimizer,
-                epoch=epoch + 1,
-                history=history,
-                config=config,
-                scheduler=scheduler,
-            )
-        if progress:
-            _say(_summary(history.last(), epochs))
-        if callback is not None and callback(history) is True:
-            break
+            if _train_epoch(state, loader, loss_fn, name, cbs):
+                break  # stopped mid-epoch: a partial epoch is not recorded
+            _record_epoch(state, val, loss_fn, name, lr, batch_size, started)
+            if _notify(cbs, "on_epoch", state):
+                break
+    finally:
+        _notify(cbs, "on_train_end", state)
     return history

@@ -596,3 +596,99 @@ def test_loader_argument_errors(kwargs, error, pattern):
     args = {"X": np.zeros((10, 2)), "y": np.arange(10), **kwargs}
     with pytest.raises(error, match=pattern):
         DataLoader(**args)
+
+
+# --------------------------------------------------------------- untrusted files (issue 13)
+def _peak_bytes(fn) -> tuple[int, str]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(IDXError) as info:
+            fn()
+        return tracemalloc.get_traced_memory()[1], str(info.value)
+    finally:
+        tracemalloc.stop()
+
+
+def test_idx_header_claiming_a_huge_array_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 2]) + (200000).to_bytes(4, "big") * 2 + b"\0" * 1000)
+    peak, message = _peak_bytes(lambda: read_idx(path))
+    assert "(200000, 200000)" in message and "truncated" in message
+    assert peak < 1 << 20
+
+
+def test_a_gzip_bomb_is_rejected_early(tmp_path):
+    path = tmp_path / "bomb-idx1-ubyte.gz"
+    # The header declares 10 bytes; the stream holds 64 MiB of zeros (about 64 KiB gzipped).
+    raw = bytes([0, 0, 8, 1]) + (10).to_bytes(4, "big") + bytes(64 << 20)
+    path.write_bytes(gzip.compress(raw, compresslevel=9))
+    del raw
+    peak, message = _peak_bytes(lambda: read_idx(path))
+    assert "more than the 18 bytes its IDX header declares" in message
+    assert peak < 4 << 20  # never decompressed beyond the declared size
+
+
+def test_a_gzip_header_claiming_more_than_it_can_hold_is_refused(tmp_path):
+    path = tmp_path / "claims-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(bytes([0, 0, 8, 2]) + (200000).to_bytes(4, "big") * 2))
+    with pytest.raises(IDXError, match=r"\(200000, 200000\) declares .* gzip bomb"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize(
+    "stem, array, message",
+    [
+        ("train-labels-idx1-ubyte", np.array([1, 12, 3, 4, 5], np.uint8), "label 12"),
+        ("t10k-images-idx3-ubyte", np.zeros((3, 20, 20), np.uint8), r"\(20, 20\), not MNIST"),
+    ],
+)
+def test_load_mnist_checks_labels_and_image_shape(tmp_path, stem, array, message):
+    _write_fake_mnist(tmp_path, compress=(False,) * 4)
+    write_idx(tmp_path / stem, array, gzip=False)
+    with pytest.raises(DatasetError, match=message):
+        load_mnist(tmp_path)
+
+
+def test_load_mnist_verifies_the_known_hash_of_a_full_size_file(tmp_path):
+    _write_fake_mnist(tmp_path, compress=(False,) * 4)
+    # The full 60000 labels, but not the published ones.
+    write_idx(tmp_path / "train-labels-idx1-ubyte", np.zeros(60000, np.uint8), gzip=False)
+    assert (tmp_path / "train-labels-idx1-ubyte").stat().st_size == MNIST_FILES[
+        "train-labels-idx1-ubyte"
+    ][1]
+    with pytest.raises(DatasetError, match="differs from the published MNIST"):
+        load_mnist(tmp_path)
+
+
+class _Trickle:
+    """A mirror that sends one byte at a time, slowly, forever."""
+
+    headers = {"Content-Length": "1000000"}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read1(self, n):
+        import time
+
+        time.sleep(0.01)
+        return b"\x1f"
+
+    read = read1
+
+
+def test_a_trickling_mirror_is_abandoned_at_the_deadline(tmp_path, monkeypatch):
+    from autograd_mlp.data import _download
+
+    monkeypatch.setattr(_download, "DEADLINE_S", 0.1)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout=None: _Trickle())
+    with pytest.raises(DownloadError) as info:
+        load_mnist(tmp_path, download=True, progress=False)
+    message = str(info.value)
+    assert message.count("too slow") == len(MIRRORS)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -202,13 +202,27 @@ def test_resume_errors(tmp_path):
 
 
 # --------------------------------------------------------------------------- stopping
-def test_nan_loss_raises_training_diverged_error():
+def test_nan_in_the_input_data_is_reported_as_such_not_as_divergence():
     X, y = SPIRAL
     X = X.copy()
-    X[:] = np.nan
+    X[7, 1] = np.nan
     model, opt = make()
-    with pytest.raises(TrainingDivergedError, match=r"epoch 1, batch 1 of .*lower learning rate"):
+    with pytest.raises(
+        ValueError, match=r"input data train_data X holds NaN \(first at sample 7\)"
+    ):
         fit(model, opt, (X, y), epochs=2, batch_size=32, seed=0, progress=False)
+    with pytest.raises(ValueError, match=r"val_data X holds NaN"):
+        fit(model, opt, SPIRAL, val_data=(X, y), epochs=1, progress=False)
+
+
+def test_nan_loss_raises_training_diverged_error():
+    model, opt = make()
+
+    def nan_loss(out, target):
+        return F.cross_entropy(out, target) * float("nan")
+
+    with pytest.raises(TrainingDivergedError, match=r"epoch 1, batch 1 of .*lower learning rate"):
+        fit(model, opt, SPIRAL, loss=nan_loss, epochs=2, batch_size=32, seed=0, progress=False)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -231,7 +245,7 @@ def test_callback_returning_true_stops_training():
         return len(history) == 2
 
     history = fit(
-        model, opt, SPIRAL, epochs=10, batch_size=64, seed=0, callback=callback, progress=False
+        model, opt, SPIRAL, epochs=10, batch_size=64, seed=0, callbacks=[callback], progress=False
     )
     assert seen == [1, 2] and len(history) == 2
 
@@ -280,7 +294,7 @@ def test_fit_argument_errors():
         fit(model, opt, (X, y[:-1]), epochs=1)
     with pytest.raises(TypeError, match=r"fit: train_data must be a pair"):
         fit(model, opt, X, epochs=1)
-    with pytest.raises(ValueError, match=r"fit: batch_size must be a positive integer"):
+    with pytest.raises(ValueError, match=r"fit: batch_size must be an integer >= 1"):
         fit(model, opt, (X, y), epochs=1, batch_size=0)
     with pytest.raises(ValueError, match=r"fit: the loss must return a single-element"):
         fit(
@@ -345,7 +359,7 @@ def test_checkpoint_errors(tmp_path):
         load_checkpoint(tmp_path / "missing.npz")
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip file at all")
-    with pytest.raises(CheckpointError, match=r"load_checkpoint: .*bad.npz' is corrupt"):
+    with pytest.raises(CheckpointError, match=r"load_checkpoint: .*bad.npz. is corrupt"):
         load_checkpoint(bad)
     good = tmp_path / "good.npz"
     save_checkpoint(good, model)
@@ -355,14 +369,70 @@ def test_checkpoint_errors(tmp_path):
         load_checkpoint(truncated)
     plain = tmp_path / "plain.npz"
     np.savez(plain, a=np.zeros(2))
-    with pytest.raises(CheckpointError, match=r"plain.npz' is not usable: it has no metadata"):
+    with pytest.raises(CheckpointError, match=r"plain.npz' is not an autograd_mlp file"):
         load_checkpoint(plain)
     with pytest.raises(CheckpointError, match=r"the checkpoint has no optimizer state"):
         restore_checkpoint(good, model, opt)
     with pytest.raises(nn.StateDictError, match=r"layers.0.weight: checkpoint \(32, 2\)"):
         restore_checkpoint(good, nn.MLP([2, 16, 3]))
-    with pytest.raises(CheckpointError, match=r"save_checkpoint: directory"):
+    with pytest.raises(FileNotFoundError, match=r"directory .* does not exist"):
         save_checkpoint(tmp_path / "no" / "dir.npz", model)
-    with pytest.raises(TypeError, match=r"save_checkpoint: cannot store a value of type set"):
+    with pytest.raises(CheckpointError, match=r"save_checkpoint: config\['s'\] is a set"):
         save_checkpoint(tmp_path / "c.npz", model, config={"s": {1}})
     assert not (tmp_path / "c.npz").exists()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_non_finite_validation_loss_is_never_saved_over_the_good_checkpoint(tmp_path):
+    path = tmp_path / "run.npz"
+    model, opt = make()
+    fit(model, opt, SPIRAL, epochs=1, batch_size=64, seed=0, checkpoint=path, progress=False)
+    X, y = SPIRAL
+    huge = (X * 1e38, y)  # finite inputs whose logits overflow
+    with pytest.raises(TrainingDivergedError, match="the validation loss became"):
+        fit(
+            model,
+            opt,
+            SPIRAL,
+            val_data=huge,
+            epochs=2,
+            batch_size=64,
+            checkpoint=path,
+            resume=True,
+            progress=False,
+        )
+    assert load_checkpoint(path).epoch == 1
+
+
+def test_evaluate_takes_data_as_fit_does():
+    model, _ = make()
+    X, y = SPIRAL
+    assert evaluate(model, (X, y)) == evaluate(model, X, y)
+
+
+def test_early_stopping_stops_when_the_monitored_value_stalls():
+    from autograd_mlp.train import EarlyStopping
+
+    model, opt = make(lr=0.0)  # nothing changes: val_loss never improves
+    history = fit(
+        model,
+        opt,
+        SPIRAL,
+        val_data=SPIRAL,
+        epochs=20,
+        batch_size=64,
+        seed=0,
+        progress=False,
+        callbacks=[EarlyStopping("val_loss", patience=2)],
+    )
+    assert len(history) == 3
+
+
+def test_an_unwritable_checkpoint_path_fails_before_training(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    model, opt = make()
+    before = params(model)
+    with pytest.raises(FileExistsError, match="not a file this package wrote"):
+        fit(model, opt, SPIRAL, epochs=1, checkpoint=notes, progress=False)
+    assert_same_params(params(model), before) and notes.read_text() == "mine"

@@ -8,9 +8,14 @@ line on stderr with a non-zero exit, never a traceback.
 The command owns its process, so it sets the number of BLAS threads, which a
 library must not (it is process-wide): 1 by default, because for these small
 layers one thread is as fast or faster, and far faster when other programs
-share the cores (``docs/performance.md`` has the measurements). This needs
-threadpoolctl; without it BLAS keeps its default. See :func:`blas_threads` for
-how to choose another number or opt out.
+share the cores (``docs/performance.md`` has the measurements). threadpoolctl,
+a dependency, does this; if it is missing anyway, ``--blas-threads N`` is an
+error and the default of 1 is reported on stderr, never silently skipped. See
+:func:`blas_threads` for how to choose another number or opt out.
+
+Shared pieces live in their own modules (``_common``: errors, value types,
+output checks; ``_datasets``; ``_models``: rebuilding a saved model); no
+subcommand imports another.
 """
 
 from __future__ import annotations
@@ -22,14 +27,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from .. import __version__
-from . import evaluate, graph, train
+from . import evaluate, graph, predict, train
+from ._common import CLIError
+
+__all__ = ["BLAS_LIBRARY_VARIABLES", "BLAS_THREADS_VARIABLE", "CLIError", "blas_threads", "main"]
 
 # Each module: add_parser(subparsers) -> None, and run(args) -> int.
-SUBCOMMANDS = (train, evaluate, graph)
-
-
-class CLIError(Exception):
-    """A user error: printed as one line, exit status 2."""
+SUBCOMMANDS = (train, evaluate, predict, graph)
 
 
 #: Environment variable with the BLAS threads for a command: a number, or ``default``.
@@ -81,7 +85,7 @@ def blas_threads(flag: str | None, environ: Mapping[str, str] = os.environ) -> i
 
 
 @contextmanager
-def _blas_threads_limited(threads: int | None) -> Iterator[None]:
+def _blas_threads_limited(threads: int | None, explicit: bool) -> Iterator[None]:
     """Run the block with ``threads`` BLAS threads, then restore the previous
     setting (so in-process callers, such as tests, keep theirs)."""
     if threads is None:
@@ -89,7 +93,14 @@ def _blas_threads_limited(threads: int | None) -> Iterator[None]:
         return
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # BLAS keeps its default threads
+    except ImportError:
+        message = (
+            "threadpoolctl is not installed, so the BLAS threads cannot be set "
+            "(pip install threadpoolctl)"
+        )
+        if explicit:
+            raise CLIError(f"--blas-threads {threads}: {message}") from None
+        print(f"autograd-mlp: warning: {message}; BLAS keeps its default", file=sys.stderr)
         yield
         return
     with threadpool_limits(limits=threads, user_api="blas"):
@@ -108,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="BLAS threads for the command: a number, or 'default' to leave BLAS alone "
         f"(default: ${BLAS_THREADS_VARIABLE}, else 1 unless OPENBLAS_NUM_THREADS or "
-        "OMP_NUM_THREADS is set; needs threadpoolctl)",
+        "OMP_NUM_THREADS is set)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:
@@ -130,12 +141,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    from ..runtime import tune_malloc
+
+    tune_malloc()
+    explicit = args.blas_threads is not None or bool(os.environ.get(BLAS_THREADS_VARIABLE))
     try:
-        with _blas_threads_limited(blas_threads(args.blas_threads)):
+        with _blas_threads_limited(blas_threads(args.blas_threads), explicit):
             return int(args.run(args) or 0)
-    except (CLIError, FileNotFoundError, ValueError) as exc:
-        print(f"autograd-mlp {args.command}: error: {exc}", file=sys.stderr)
+    except (CLIError, OSError, ValueError) as exc:
+        message = " ".join(str(exc).split())
+        print(f"autograd-mlp {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(f"autograd-mlp {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -1,17 +1,17 @@
 """``autograd-mlp evaluate``: the test loss and accuracy of a saved model.
 
-Rebuilds the MLP stored in a checkpoint written by ``autograd-mlp train --save``
-(its settings say the layer widths, the activation, the loss and the dataset) and
-evaluates it on that dataset's test set. For a checkpoint written from Python
-with ``save_checkpoint``, the widths come from the weight shapes and the dataset
-must be given when the input is not 784 pixels wide.
+Takes any checkpoint of the package (``train --save``, ``fit(checkpoint=...)``,
+``save_checkpoint`` or ``nn.save``) and rebuilds exactly the model it records —
+layers, widths, activation — never a guess from the weight shapes. The dataset
+is the one it was trained on, or ``--dataset``; a file that does not say is
+evaluated on the bundled MNIST sample when its input is 784 pixels wide.
 
 Examples
 --------
 ::
 
     autograd-mlp evaluate run.npz
-    autograd-mlp evaluate run.npz --dataset mnist --data-dir ~/data/mnist
+    autograd-mlp evaluate run.npz --dataset mnist --data-dir ~/data/mnist --plot cm.png
 """
 
 from __future__ import annotations
@@ -19,29 +19,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .train import (
-    ACTIVATIONS,
-    DATASETS,
-    LOSSES,
-    _error,
-    describe_model,
-    load_dataset,
-    mlp_sizes,
-    one_line_errors,
-    positive_int,
-    read_run_checkpoint,
-    result_line,
-)
+from ._common import add_overwrite, check_outputs, error, one_line_errors, positive_int, result_line
+from ._datasets import DATASETS, Data, load_dataset
+from ._models import describe_model, input_width, load_model, output_width, predictions
+
+LOSSES = ("cross_entropy", "mse")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Declare the ``evaluate`` subcommand."""
     parser = subparsers.add_parser(
         "evaluate",
-        help="print the test loss and accuracy of a model saved by train --save",
+        help="print the test loss and accuracy of a saved model",
         description=(
-            "Load a checkpoint written by `autograd-mlp train --save`, rebuild its MLP "
-            "and print its loss and accuracy on the test set of its dataset."
+            "Load any checkpoint of the package, rebuild the model it records and print "
+            "its loss and accuracy on the test set of its dataset."
         ),
     )
     one_line_errors(parser)
@@ -71,53 +63,95 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=1000,
         help="samples per forward pass (default: 1000)",
     )
+    parser.add_argument(
+        "--plot", metavar="FILE.png", default=None, help="draw the confusion matrix to this file"
+    )
+    parser.add_argument(
+        "--plot-samples",
+        metavar="FILE.png",
+        default=None,
+        help="draw 25 test images with their labels and the model's predictions",
+    )
+    add_overwrite(parser)
     parser.set_defaults(run=run)
 
 
-def _model_settings(ckpt: Any, path: str, dataset: str | None) -> dict[str, Any]:
-    """Widths, activation, loss and dataset of the stored model."""
-    config = dict(ckpt.config or {})
-    state = ckpt.model_state
-    sizes = mlp_sizes(state)
-    if sizes is None:
-        _error(f"{path} does not hold an MLP (its parameters are {', '.join(list(state)[:4])})")
-    activation = config.get("activation", "relu")
-    loss = config.get("loss", "cross_entropy")
-    if activation not in ACTIVATIONS or loss not in LOSSES:
-        _error(f"{path}: unsupported activation {activation!r} or loss {loss!r}")
-    name = dataset or config.get("dataset")
-    if name is None:
-        if sizes[0] != 784:
-            _error(f"{path} does not say which dataset it was trained on; pass --dataset")
-        name = "mnist-sample"
-    return {"sizes": sizes, "activation": activation, "loss": loss, "dataset": name}
+def _dataset(ckpt: Any, model: Any, path: str, override: str | None) -> str:
+    stored = (ckpt.config or {}).get("dataset")
+    if override is not None:
+        return override
+    if stored is not None:
+        if stored not in DATASETS:
+            error(f"{path}: unknown dataset {stored!r:.40} in its settings; pass --dataset")
+        return stored
+    if input_width(model) != 784:
+        error(f"{path} does not say which dataset it was trained on; pass --dataset")
+    return "mnist-sample"
+
+
+def _check_fit(path: str, model: Any, data: Data, description: str) -> None:
+    widths = (input_width(model), output_width(model))
+    if widths != (data.n_features, data.n_classes):
+        error(
+            f"{path} holds a {description} network ({widths[0]} inputs, {widths[1]} outputs), "
+            f"which does not fit {data.name} ({data.n_features} inputs, {data.n_classes} classes)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``evaluate``."""
-    from .. import nn
     from ..train import evaluate
 
-    ckpt = read_run_checkpoint(args.checkpoint)
-    settings = _model_settings(ckpt, args.checkpoint, args.dataset)
-    data = load_dataset(settings["dataset"], args.data_dir, args.download)
-    sizes = settings["sizes"]
-    if sizes[0] != data.n_features or sizes[-1] != data.n_classes:
-        _error(
-            f"{args.checkpoint} holds a {'-'.join(map(str, sizes))} network, which does not "
-            f"fit {data.name} ({data.n_features} inputs, {data.n_classes} classes)"
-        )
-    model = nn.MLP(sizes, activation=settings["activation"])
-    try:
-        model.load_state_dict(ckpt.model_state)
-    except ValueError as exc:
-        _error(f"{args.checkpoint}: {' '.join(str(exc).split())}")
-    epochs = f", trained {ckpt.epoch} epochs" if ckpt.epoch else ""
-    origin = ckpt.config.get("dataset") if ckpt.config else None
-    on = f" on {origin}" if origin else ""
-    print(f"{args.checkpoint}: {describe_model(settings)}{epochs}{on}")
-    loss, acc = evaluate(
-        model, data.X_test, data.y_test, loss=settings["loss"], batch_size=args.batch_size
-    )
+    outputs = [("--plot", args.plot, _figure_check())]
+    outputs += [("--plot-samples", args.plot_samples, _figure_check())]
+    check_outputs(outputs, args.overwrite)
+    model, ckpt = load_model(args.checkpoint)
+    loss_name = (ckpt.config or {}).get("loss", "cross_entropy")
+    if loss_name not in LOSSES:
+        error(f"{args.checkpoint}: unsupported loss {loss_name!r:.40} in its settings")
+    data = load_dataset(_dataset(ckpt, model, args.checkpoint, args.dataset), args.data_dir,
+                        args.download)
+    description = describe_model(model)
+    _check_fit(args.checkpoint, model, data, description)
+    epochs = f", trained {ckpt.epoch} epoch{'s' * (ckpt.epoch != 1)}" if ckpt.epoch else ""
+    origin = (ckpt.config or {}).get("dataset")
+    print(f"{args.checkpoint}: {description}{epochs}" + (f" on {origin}" if origin else ""))
+    loss, acc = evaluate(model, data.X_test, data.y_test, loss=loss_name,
+                         batch_size=args.batch_size)
     print(result_line(loss, acc, len(data.X_test), data.what, data.name))
+    if args.plot is not None:
+        _plot_confusion(args, model, data, description)
+    if args.plot_samples is not None:
+        _plot_samples(args, model, data)
     return 0
+
+
+def _plot_samples(args: argparse.Namespace, model: Any, data: Data) -> None:
+    try:
+        from ..viz import plot_samples
+    except ImportError:
+        error("--plot-samples needs autograd_mlp.viz.plot_samples (the viz v2 helpers)")
+    from ..plotting import save_figure
+
+    if data.n_features != 784:
+        error(f"--plot-samples draws 28x28 images; {data.name} has {data.n_features} inputs")
+    X, y = data.X_test[:25], data.y_test[:25]
+    pred = predictions(model, X).argmax(axis=1)
+    save_figure(plot_samples(X, y, pred=pred, image_shape=(28, 28), n=len(X)), args.plot_samples)
+    print(f"wrote {args.plot_samples}")
+
+
+def _figure_check() -> Any:
+    from ..plotting import is_package_figure
+
+    return is_package_figure
+
+
+def _plot_confusion(args: argparse.Namespace, model: Any, data: Data, description: str) -> None:
+    from ..plotting import confusion_matrix, plot_confusion
+
+    pred = predictions(model, data.X_test).argmax(axis=1)
+    matrix = confusion_matrix(data.y_test, pred, data.n_classes)
+    plot_confusion(matrix, args.plot, title=f"{description} on {data.name} (test)",
+                   overwrite=True)
+    print(f"wrote {args.plot}")

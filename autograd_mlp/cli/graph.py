@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .train import ACTIVATIONS, mlp_sizes, one_line_errors
+from ._common import CLIError, add_overwrite, check_outputs, one_line_errors
+from ._models import describe_model, input_width, load_model, output_width
 
+ACTIVATIONS = ("relu", "sigmoid", "tanh")
 DEFAULT_SIZES = "784,100,200,10"
 
 
@@ -51,7 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--activation",
         choices=ACTIVATIONS,
         default=None,
-        help="hidden-layer nonlinearity (default relu, or the checkpoint's)",
+        help="hidden-layer nonlinearity for --sizes (default relu; a checkpoint's model "
+        "is drawn as it was saved)",
     )
     parser.add_argument("--batch-size", type=int, default=4, help="rows in the batch (default 4)")
     parser.add_argument(
@@ -83,12 +86,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-nodes", type=int, default=500, help="summarise graphs larger than this"
     )
+    add_overwrite(parser)
     parser.set_defaults(run=run)
 
 
 def _parse_sizes(text: str) -> list[int]:
-    from . import CLIError
-
     try:
         sizes = [int(s) for s in text.split(",")]
     except ValueError:
@@ -102,37 +104,19 @@ def _parse_sizes(text: str) -> list[int]:
 
 
 def _from_checkpoint(path: str, activation: str | None) -> tuple[Any, list[int], str]:
-    """Rebuild the MLP stored in a checkpoint: widths from its weight shapes."""
-    from .. import nn
-    from ..checkpoint import CheckpointError, load_checkpoint
-    from . import CLIError
-
-    try:
-        ckpt = load_checkpoint(path)
-    except CheckpointError as exc:
-        raise CLIError(str(exc)) from None
-    state = ckpt.model_state
-    sizes = mlp_sizes(state)
-    if sizes is None:
+    """The model stored in a checkpoint, rebuilt from its recorded architecture."""
+    if activation is not None:
         raise CLIError(
-            f"{path}: the checkpoint does not hold an MLP (no 'layers.N.weight' matrices "
-            f"among its keys {list(state)[:6]})"
+            "--activation applies to --sizes; a checkpoint's model is drawn as it was saved"
         )
-    config = ckpt.config or {}
-    act = activation or config.get("activation") or "relu"
-    if act not in ACTIVATIONS:
-        raise CLIError(f"{path}: unknown activation {act!r} in the checkpoint; pass --activation")
-    net = nn.MLP(sizes, activation=act)
-    try:
-        net.load_state_dict(state)
-    except ValueError as exc:
-        raise CLIError(f"{path}: {exc}") from None
-    return net, sizes, act
+    net, _ = load_model(path)
+    width, outputs = input_width(net), output_width(net)
+    if width is None or outputs is None:
+        raise CLIError(f"{path}: its model has no weight matrix to size an input batch")
+    return net, [width, outputs], describe_model(net, parens=True)
 
 
 def _batch(args: argparse.Namespace, sizes: list[int]) -> tuple[np.ndarray, np.ndarray, str]:
-    from . import CLIError
-
     rng = np.random.default_rng(args.seed)
     n_in, n_out = sizes[0], sizes[-1]
     want = args.data
@@ -189,7 +173,6 @@ def run(args: argparse.Namespace) -> int:
     from .. import nn
     from ..viz import GraphvizNotFoundError, draw_graph, render
     from ..viz.render import FORMATS
-    from . import CLIError
 
     if args.batch_size < 1:
         raise CLIError(f"--batch-size must be positive, got {args.batch_size}")
@@ -205,13 +188,21 @@ def run(args: argparse.Namespace) -> int:
             f"--output must end in one of {', '.join('.' + f for f in FORMATS)}, "
             f"got {args.output!r}"
         )
+    check_outputs(
+        [
+            ("-o/--output", args.output, _is_our_drawing),
+            ("--animate", args.animate, _is_our_drawing),
+        ],
+        args.overwrite,
+    )
     if args.checkpoint:
-        net, sizes, act = _from_checkpoint(args.checkpoint, args.activation)
+        net, sizes, what = _from_checkpoint(args.checkpoint, args.activation)
         source = args.checkpoint
     else:
         sizes = _parse_sizes(args.sizes or DEFAULT_SIZES)
         act = args.activation or "relu"
         net = nn.MLP(sizes, activation=act, rng=np.random.default_rng(args.seed))
+        what = f"MLP {'-'.join(map(str, sizes))} ({act})"
         source = "random weights"
     X, y, data = _batch(args, sizes)
 
@@ -219,10 +210,7 @@ def run(args: argparse.Namespace) -> int:
     x.name = "x"
     loss = F.cross_entropy(net(x), y)
     loss.name = "loss"
-    title = (
-        f"MLP {'-'.join(map(str, sizes))} ({act}), {source}, batch of {args.batch_size} "
-        f"({data}): cross-entropy loss"
-    )
+    title = f"{what}, {source}, batch of {args.batch_size} ({data}): cross-entropy loss"
     if args.animate:
         _animate(loss, net, args.animate, title)
     elif not args.no_grads:
@@ -244,5 +232,18 @@ def run(args: argparse.Namespace) -> int:
         path = render(dot, args.output)
     except GraphvizNotFoundError as exc:
         raise CLIError(str(exc)) from None
+    except OSError as exc:
+        raise CLIError(f"-o {args.output}: {exc}") from None
     print(f"wrote {path}")
     return 0
+
+
+def _is_our_drawing(path: Path) -> bool:
+    """Whether ``path`` is a drawing of ``draw_graph`` (so ``graph`` may replace it)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 14)
+    except OSError:
+        return False
+    # draw_graph names its graph autograd_graph; DOT, SVG and PDF output keep the name.
+    return b"autograd_graph" in head

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -29,7 +30,9 @@ from .errors import DownloadError
 __all__ = ["fetch_verified"]
 
 _CHUNK = 1 << 16
-_TIMEOUT_S = 30.0
+_TIMEOUT_S = 30.0  # per socket operation
+# Per file and mirror, overall: a mirror trickling bytes slowly is abandoned.
+DEADLINE_S = 600.0
 # Headroom over the raw size for a stored (uncompressed) or badly compressed copy.
 _SIZE_SLACK = 1 << 20
 _USER_AGENT = "autograd_mlp-data/0.1 (+https://pypi.org/project/autograd_mlp/)"
@@ -135,8 +138,16 @@ def _copy(
     bar = _progress_bar(total, name) if progress else None
     first = b""
     written = 0
+    deadline = time.monotonic() + DEADLINE_S
+    # read1 returns what one receive brought, so the deadline is checked even when a
+    # mirror trickles bytes (read(n) would block until n bytes arrived).
+    read = getattr(src, "read1", src.read)
     try:
-        while chunk := src.read(_CHUNK):
+        while chunk := read(_CHUNK):
+            if time.monotonic() > deadline:
+                raise _BadContent(
+                    f"too slow: {written + len(chunk)} bytes in {DEADLINE_S:g} s; abandoned"
+                )
             if not first:
                 first = chunk
             written += len(chunk)

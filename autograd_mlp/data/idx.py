@@ -23,6 +23,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,22 +80,88 @@ def read_idx(path: str | os.PathLike[str], *, ndim: int | None = None) -> np.nda
     (2, 28, 28)
     """
     path = Path(path)
-    raw = path.read_bytes()
-    if raw[:2] == GZIP_MAGIC:
-        try:
-            raw = _gzip.decompress(raw)
-        # BadGzipFile is an OSError; a cut-off stream raises EOFError; bad deflate
-        # data raises zlib.error. All mean the same thing to the caller.
-        except (OSError, EOFError, zlib.error) as exc:
-            raise IDXError(f"{path}: corrupt gzip data ({exc})") from exc
+    with open(path, "rb") as f:
+        start = f.read(2)
+        f.seek(0)
+        if start == GZIP_MAGIC:
+            raw = _gunzip_capped(f, path, ndim, os.fstat(f.fileno()).st_size)
+        else:
+            raw = _read_plain(f, path, ndim, os.fstat(f.fileno()).st_size)
     return _parse(raw, path, ndim)
 
 
-def _parse(raw: bytes, path: Path, ndim: int | None) -> np.ndarray:
-    if len(raw) < 4:
+# Deflate cannot expand data by more than about 1032:1.
+_MAX_RATIO = 1032
+
+
+def _header(head: bytes, path: Path, ndim: int | None) -> tuple[tuple[int, ...], int] | None:
+    """(shape, header size) once ``head`` holds the whole header; None if it needs more."""
+    if len(head) < 4:
+        return None
+    _check_magic(head, path, ndim)
+    size = 4 + 4 * head[3]
+    if len(head) < size:
+        return None
+    return struct.unpack(f">{head[3]}I", head[4:size]), size
+
+
+def _read_plain(f: Any, path: Path, ndim: int | None, length: int) -> bytes:
+    head = f.read(4 + 4 * 255)
+    parsed = _header(head, path, ndim)
+    if parsed is not None:
+        shape, size = parsed
+        expected = math.prod(shape)
+        if size + expected != length:
+            # Checked before reading the payload: a header claiming terabytes costs nothing.
+            problem = "file is truncated" if length < size + expected else "trailing bytes"
+            raise IDXError(
+                f"{path}: {problem}: header shape {shape} needs a payload of {expected} bytes "
+                f"but the file holds {length - size} bytes after the {size}-byte header"
+            )
+    return head + f.read()
+
+
+def _gunzip_capped(f: Any, path: Path, ndim: int | None, compressed: int) -> bytes:
+    """Decompress, never beyond what the IDX header declares (a gzip bomb stops early)."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    limit: int | None = None
+    try:
+        while not d.eof:
+            data = d.unconsumed_tail or f.read(1 << 16)
+            if not data:
+                raise EOFError("compressed file ended before the end-of-stream marker")
+            cap = (1 << 16) if limit is None else limit + 1 - len(out)
+            out += d.decompress(data, max(cap, 1))
+            if limit is None:
+                limit = _limit(out, path, ndim, compressed)
+            if limit is not None and len(out) > limit:
+                raise IDXError(
+                    f"{path}: trailing bytes after the data: the gzip stream holds more than "
+                    f"the {limit} bytes its IDX header declares"
+                )
+    except (zlib.error, EOFError) as exc:
+        raise IDXError(f"{path}: corrupt gzip data ({exc})") from exc
+    if d.unused_data or f.read(1):
+        raise IDXError(f"{path}: trailing bytes after the gzip stream")
+    return bytes(out)
+
+
+def _limit(out: bytearray, path: Path, ndim: int | None, compressed: int) -> int | None:
+    parsed = _header(bytes(out[: 4 + 4 * 255]), path, ndim)
+    if parsed is None:
+        return None
+    shape, size = parsed
+    total = size + math.prod(shape)
+    if total > compressed * _MAX_RATIO + (1 << 16):
         raise IDXError(
-            f"{path}: file is {len(raw)} bytes, too short for the 4-byte IDX magic number"
+            f"{path}: header shape {shape} declares {total} bytes, more than a gzip file of "
+            f"{compressed} bytes can hold; corrupt (or a gzip bomb)"
         )
+    return total
+
+
+def _check_magic(raw: bytes, path: Path, ndim: int | None) -> None:
     zero0, zero1, dtype_code, n_dims = raw[0], raw[1], raw[2], raw[3]
     magic = int.from_bytes(raw[:4], "big")
     if zero0 != 0 or zero1 != 0:
@@ -115,6 +182,15 @@ def _parse(raw: bytes, path: Path, ndim: int | None) -> np.ndarray:
             f"{path}: expected a {ndim}-D IDX file (magic 0x{0x800 | ndim:08X}) "
             f"but the magic 0x{magic:08X} declares {n_dims}-D"
         )
+
+
+def _parse(raw: bytes, path: Path, ndim: int | None) -> np.ndarray:
+    if len(raw) < 4:
+        raise IDXError(
+            f"{path}: file is {len(raw)} bytes, too short for the 4-byte IDX magic number"
+        )
+    _check_magic(raw, path, ndim)
+    n_dims = raw[3]
     header_size = 4 + 4 * n_dims
     if len(raw) < header_size:
         raise IDXError(

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import os
 from collections.abc import Sequence
@@ -367,6 +368,25 @@ def _not_found_message(
     return "\n".join(lines)
 
 
+def _check_content(spec: _FileSpec, path: Path, array: np.ndarray) -> None:
+    """Labels 0-9, images 28x28, and the published hash for a file of MNIST's size."""
+    if spec.ndim == 3 and array.shape[1:] != (28, 28):
+        raise DatasetError(f"{path}: images are {array.shape[1:]}, not MNIST's 28x28")
+    if spec.ndim == 1 and array.size and int(array.max()) > 9:
+        raise DatasetError(f"{path}: holds label {int(array.max())}; MNIST labels are 0-9")
+    header = 4 + 4 * array.ndim
+    if header + array.size == spec.size:  # the full file: it must be the published one
+        raw = bytes([0, 0, 8, array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
+        digest = hashlib.sha256(raw)
+        digest.update(array.data)
+        if digest.hexdigest() != spec.sha256:
+            raise DatasetError(
+                f"{path}: content differs from the published MNIST {spec.stem} (sha256 "
+                f"{digest.hexdigest()[:16]}..., expected {spec.sha256[:16]}...); delete it "
+                "and download again"
+            )
+
+
 def _load(paths: dict[str, Path | None]) -> MNIST:
     arrays = {}
     for spec in _SPECS:
@@ -374,6 +394,7 @@ def _load(paths: dict[str, Path | None]) -> MNIST:
         if path is None:  # callers only get here with every file found
             raise AssertionError(f"internal error: no path for {spec.stem}")
         arrays[spec.field] = read_idx(path, ndim=spec.ndim)
+        _check_content(spec, path, arrays[spec.field])
     for split in ("train", "test"):
         n_img, n_lab = len(arrays[f"{split}_images"]), len(arrays[f"{split}_labels"])
         if n_img != n_lab:

@@ -40,6 +40,7 @@ from .dropout import Dropout
 from .layers import MLP, Flatten, Identity, Linear
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .norm import BatchNorm1d, LayerNorm
+from .serialization import load, save
 from .sparse import Embedding
 
 __all__ = [
@@ -79,4 +80,6 @@ __all__ = [
     "Tanh",
     "init",
     "utils",
+    "load",
+    "save",
 ]
