@@ -648,5 +648,4 @@ __all__ = [
     "valid_axes",
 ]
 from . import loss_signatures as _loss_signatures  # noqa: E402,F401  (registers its signatures)
-
 from . import op_signatures  # noqa: E402,F401  (registers the v2 signatures)

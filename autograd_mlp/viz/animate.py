@@ -29,7 +29,7 @@ from ..op import Op
 from ..tensor import Tensor
 from . import labels as L
 from . import style as S
-from .graph import CONST, OP, PARAMETER, TENSOR, Graph, Item, structure, walk
+from .graph import CONST, OP, PARAMETER, TENSOR, Graph, Item, walk
 
 #: Walks longer than this are summarised: one frame per module, then a cap.
 MAX_FRAMES = 200
