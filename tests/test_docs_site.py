@@ -108,6 +108,15 @@ def test_op_table_is_up_to_date() -> None:
 API: dict[str, tuple[str, ...]] = {
     "autograd_mlp": (
         "Tensor", "tensor", "grad", "no_grad", "enable_grad", "concatenate", "stack",
+        # v2: grad mode, custom ops, creation, randomness, combining and shape functions
+        "set_grad_enabled", "is_grad_enabled", "Op", "register_op",
+        "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
+        "arange", "linspace", "eye", "rand", "randn", "randint", "from_numpy",
+        "manual_seed",
+        "maximum", "minimum", "where", "einsum", "tensordot", "outer", "gather",
+        "scatter_add", "masked_fill", "one_hot",
+        "cat", "split", "chunk", "pad", "tril", "triu", "diagonal",
+        "AutogradError", "OpError", "ShapeError",
     ),
     "autograd_mlp.Tensor": (
         "data", "grad", "requires_grad", "is_leaf", "shape", "ndim", "size", "dtype",
@@ -116,28 +125,81 @@ API: dict[str, tuple[str, ...]] = {
         "sum", "mean", "max", "min", "logsumexp",
         "reshape", "transpose", "T", "flatten",
         "softmax", "log_softmax",
+        # v2
+        "grad_fn", "numel", "tolist", "float", "double", "astype", "to",
+        "requires_grad_", "retain_grad", "register_hook", "zero_",
+        "clamp", "sign", "log1p", "expm1", "log2", "log10", "exp2", "sin", "cos",
+        "tan", "reciprocal", "rsqrt", "square", "erf",
+        "prod", "var", "std", "norm", "argmax", "argmin", "cumsum", "cumprod",
+        "any", "all",
+        "view", "permute", "squeeze", "unsqueeze", "expand", "broadcast_to",
+        "unflatten", "flip", "roll", "repeat", "tile",
+        "add_", "mul_", "clamp_", "fill_",
     ),
     "autograd_mlp.functional": (
         "relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear",
         "cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy_with_logits",
+        # v2
+        "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
+        "log_sigmoid", "hardtanh", "relu6", "hardsigmoid", "hardswish", "softsign",
+        "softmin", "normalize", "dropout",
+        "binary_cross_entropy", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+        "one_hot",
+    ),
+    "autograd_mlp.func": (
+        "vjp", "jvp", "jacobian", "hessian", "hvp", "grad", "value_and_grad",
     ),
     "autograd_mlp.nn": (
         "Module", "Parameter", "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax",
         "LogSoftmax", "Sequential", "MLP", "init",
+        # v2
+        "ModuleList", "ModuleDict", "Identity", "Flatten", "Dropout", "LayerNorm",
+        "BatchNorm1d", "Embedding", "LeakyReLU", "ELU", "SELU", "CELU", "GELU",
+        "SiLU", "Mish", "Softplus", "LogSigmoid", "Hardtanh", "ReLU6", "Hardsigmoid",
+        "Hardswish", "Softsign", "save", "load",
     ),
     "autograd_mlp.nn.Module": (
         "parameters", "named_parameters", "zero_grad", "train", "eval",
         "state_dict", "load_state_dict", "forward",
+        # v2
+        "children", "named_children", "modules", "named_modules", "buffers",
+        "named_buffers", "register_buffer", "apply", "requires_grad_",
     ),
     "autograd_mlp.nn.init": (
         "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "zeros_",
+        # v2
+        "uniform_", "normal_", "constant_", "ones_", "orthogonal_", "calculate_gain",
     ),
-    "autograd_mlp.optim": ("SGD", "Adam"),
-    "autograd_mlp.optim.SGD": ("step", "zero_grad", "state_dict", "load_state_dict"),
+    "autograd_mlp.nn.utils": (
+        "clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters",
+    ),
+    "autograd_mlp.optim": (
+        "SGD", "Adam",
+        # v2
+        "AdamW", "RMSprop", "Adagrad",
+        "StepLR", "CosineAnnealingLR", "MultiStepLR", "ExponentialLR", "LinearLR",
+        "OneCycleLR", "LambdaLR", "SequentialLR", "ReduceLROnPlateau",
+    ),
+    "autograd_mlp.optim.SGD": (
+        "step", "zero_grad", "state_dict", "load_state_dict", "add_param_group",
+    ),
     "autograd_mlp.optim.Adam": ("step", "zero_grad", "state_dict", "load_state_dict"),
-    "autograd_mlp.testing": ("gradcheck", "gradgradcheck", "GradcheckError"),
-    "autograd_mlp.testing.strategies": ("tensors", "broadcastable_shapes"),
-    "autograd_mlp.viz": ("draw_graph",),
+    "autograd_mlp.testing": (
+        "gradcheck", "gradgradcheck", "GradcheckError",
+        # v2
+        "check_op", "assert_grads_close",
+    ),
+    "autograd_mlp.testing.strategies": (
+        "tensors", "broadcastable_shapes",
+        # v2
+        "op_inputs", "valid_axes", "index_expressions", "matmul_shapes", "modules",
+    ),
+    "autograd_mlp.viz": (
+        "draw_graph",
+        # v2
+        "animate_backward", "BackwardAnimation", "plot_weights", "plot_samples",
+    ),
+    "autograd_mlp.viz.BackwardAnimation": ("save",),
     "autograd_mlp.data": (
         "load_mnist", "load_mnist_sample", "MNIST", "DataLoader", "train_test_split",
         "spiral", "xor", "parity",
