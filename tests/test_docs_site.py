@@ -337,7 +337,11 @@ def _directives() -> dict[str, set[str] | None]:
                 block.append(following)
             members: set[str] | None = None
             text = "\n".join(block)
-            listed = re.search(r"^\s+members:\s*\n((?:\s+-\s*\S+\s*\n?)+)", text, re.M)
+            # One "- name" per line; [ \t] rather than \s, which would run across lines
+            # and stop the list after its first entry.
+            listed = re.search(
+                r"^[ \t]+members:[ \t]*\n((?:[ \t]+-[ \t]*\S+[ \t]*(?:\n|\Z))+)", text, re.M
+            )
             inline = re.search(r"^\s+members:\s*\[(.*?)\]", text, re.M)
             if re.search(r"^\s+members:\s*false\s*$", text, re.M):
                 members = set()
