@@ -155,9 +155,7 @@ def vjp(f: Callable[..., Tensor], *primals: Tensor) -> tuple[Tensor, Callable[..
     return (out if create else out.detach()), vjp_fn
 
 
-def jvp(
-    f: Callable[..., Tensor], primals: Any, tangents: Any
-) -> tuple[Tensor, Tensor]:
+def jvp(f: Callable[..., Tensor], primals: Any, tangents: Any) -> tuple[Tensor, Tensor]:
     """``(f(*primals), J·tangents)``: the Jacobian-vector product, by the
     double-vjp trick (``u ↦ uᵀJ`` is linear in ``u``; its vjp with the tangents
     is ``J t``), so no forward mode is needed.

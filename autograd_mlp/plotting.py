@@ -161,9 +161,11 @@ def plot_history(
     if step_losses:
         per_epoch = len(step_losses) / max(len(epochs), 1)
         first = (epochs[0] - 1) if epochs else 0
-        xs = list(step_positions) if step_positions is not None else [
-            first + (i + 1) / per_epoch for i in range(len(step_losses))
-        ]
+        xs = (
+            list(step_positions)
+            if step_positions is not None
+            else [first + (i + 1) / per_epoch for i in range(len(step_losses))]
+        )
         loss_ax.plot(xs, list(step_losses), color="C0", alpha=0.25, linewidth=0.8)
         loss_ax.plot(xs, _smooth(step_losses), color="C0", label="train (per step, smoothed)")
     for ax, key, scale in ((loss_ax, "loss", 1.0), (acc_ax, "acc", 100.0)):
@@ -220,8 +222,15 @@ def plot_confusion(
     high = matrix.max() / 2 if matrix.size else 0
     for i in range(n):
         for j in range(n):
-            ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=7,
-                    color="white" if matrix[i, j] > high else "black")
+            ax.text(
+                j,
+                i,
+                str(int(matrix[i, j])),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if matrix[i, j] > high else "black",
+            )
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
     ax.set_xlabel("predicted class")

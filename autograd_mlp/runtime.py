@@ -82,4 +82,3 @@ def tune_malloc() -> bool:
     done = mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1 and done
     MALLOC_TUNING = done
     return done
-

@@ -126,8 +126,12 @@ CASES = [
     ),
     ("clamp min", lambda x: x.clamp(min=0.0), lambda t, x: t.clamp(x, min=0.0), [-1.0, 0.0, 1.0]),
     ("sign", lambda x: x.sign(), lambda t, x: t.sign(x), [-1.0, 0.0, -0.0, 2.0]),
-    ("norm at 0", lambda x: x.norm(axis=1), lambda t, x: t.linalg.vector_norm(x, dim=1),
-     [[0.0, 0.0], [3.0, 4.0]]),
+    (
+        "norm at 0",
+        lambda x: x.norm(axis=1),
+        lambda t, x: t.linalg.vector_norm(x, dim=1),
+        [[0.0, 0.0], [3.0, 4.0]],
+    ),
     ("pow x**0 at 0", lambda x: x**0.0, lambda t, x: x**0.0, [0.0, 1.0]),
     ("pow 0**y", lambda y: 0.0**y, lambda t, y: 0.0**y, [0.0, 1.0, 2.0]),
 ]

@@ -412,7 +412,7 @@ def test_params_that_fn_does_not_use_are_an_error() -> None:
     "kwargs, error, match",
     [
         (dict(fn=lambda x: x.data), TypeError, "must return a Tensor"),
-        (dict(fn=lambda x: (x > 0)), TypeError, "floating-point Tensor, got dtype bool"),
+        (dict(fn=lambda x: x > 0), TypeError, "floating-point Tensor, got dtype bool"),
         (dict(inputs=[ag.tensor([1, 2])]), ValueError, "no input requires grad.*int64"),
         (dict(eps=0.0), ValueError, "eps must be a positive"),
         (dict(eps=-1e-6), ValueError, "eps must be a positive"),

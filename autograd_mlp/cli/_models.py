@@ -85,5 +85,6 @@ def predictions(model: Any, X: Any, batch_size: int = 1000) -> Any:
 
     model.eval()
     with no_grad():
-        return np.concatenate([model(Tensor(X[i : i + batch_size])).data
-                               for i in range(0, len(X), batch_size)])
+        return np.concatenate(
+            [model(Tensor(X[i : i + batch_size])).data for i in range(0, len(X), batch_size)]
+        )

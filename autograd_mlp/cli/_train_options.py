@@ -46,6 +46,8 @@ def available_optimizers() -> tuple[str, ...]:
     from .. import optim
 
     return tuple(k for k in OPTIMIZERS if hasattr(optim, _OPTIMIZER_CLASSES[k]))
+
+
 CHECKPOINT_KIND = "autograd-mlp train"
 
 
@@ -89,8 +91,10 @@ def _one_of(choices: Sequence[str]) -> Callable[[Any], bool]:
 # Settings a checkpoint stores and a resumed run keeps: key -> (check, what it must be).
 _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "dataset": (_one_of(DATASETS), f"one of {', '.join(DATASETS)}"),
-    "sizes": (lambda v: isinstance(v, list) and len(v) >= 2 and all(_is_int(n, 1) for n in v),
-              "at least two positive widths"),
+    "sizes": (
+        lambda v: isinstance(v, list) and len(v) >= 2 and all(_is_int(n, 1) for n in v),
+        "at least two positive widths",
+    ),
     "activation": (_one_of(ACTIVATIONS), f"one of {', '.join(ACTIVATIONS)}"),
     "loss": (_one_of(LOSSES), f"one of {', '.join(LOSSES)}"),
     "optimizer": (lambda v: v in available_optimizers(), "an optimiser this version has"),
@@ -105,14 +109,20 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 }
 RUN_KEYS = tuple(_CHECKS)
 # Settings added later: a checkpoint without them had their defaults.
-OPTIONAL_KEYS: dict[str, Any] = {"dropout": 0.0, "norm": None, "clip_grad_norm": None,
-                                 "warmup_epochs": 0}
-_CHECKS.update({
-    "dropout": (lambda v: _is_num(v, 0, False) and v < 1, "a number in [0, 1)"),
-    "norm": (lambda v: v is None or v in NORMS, "none, layer or batch"),
-    "clip_grad_norm": (lambda v: v is None or _is_num(v, 0, True), "a number > 0"),
-    "warmup_epochs": (lambda v: _is_int(v, 0), "an integer >= 0"),
-})
+OPTIONAL_KEYS: dict[str, Any] = {
+    "dropout": 0.0,
+    "norm": None,
+    "clip_grad_norm": None,
+    "warmup_epochs": 0,
+}
+_CHECKS.update(
+    {
+        "dropout": (lambda v: _is_num(v, 0, False) and v < 1, "a number in [0, 1)"),
+        "norm": (lambda v: v is None or v in NORMS, "none, layer or batch"),
+        "clip_grad_norm": (lambda v: v is None or _is_num(v, 0, True), "a number > 0"),
+        "warmup_epochs": (lambda v: _is_int(v, 0), "an integer >= 0"),
+    }
+)
 
 
 def _preset_table() -> str:
@@ -148,65 +158,212 @@ examples:
 
 # (group, flags, keyword arguments) for every option; --hidden/--sizes are exclusive.
 _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
-    ("data", ("--dataset",), dict(choices=DATASETS, help="what to train on (default: "
-                                  "mnist-sample, or the checkpoint's with --resume)")),
-    ("data", ("--data-dir",), dict(metavar="DIR", help="directory holding the 4 MNIST IDX "
-                                   "files, gzipped or not, for --dataset mnist (default: "
-                                   "$AUTOGRAD_MLP_DATA, else ~/.cache/autograd_mlp/mnist)")),
-    ("data", ("--download",), dict(action="store_true", help="download missing MNIST files "
-                                   "into the data directory (--dataset mnist)")),
-    ("data", ("--val-split",), dict(type=nonneg_int, metavar="N", help="hold out the last N "
-                                    "training samples as validation data, shown per epoch "
-                                    "instead of the test set (default: 0)")),
-    ("model", ("--activation",), dict(choices=ACTIVATIONS, help="hidden-layer nonlinearity "
-                                      "(default: relu; tanh for parity)")),
-    ("model", ("--loss",), dict(choices=LOSSES, help="cross_entropy on the logits, or mse "
-                                "between the outputs and one-hot targets (default: "
-                                "cross_entropy)")),
-    ("model", ("--dropout",), dict(type=probability, metavar="P", help="dropout probability "
-                                   "after each hidden activation (default: 0)")),
-    ("model", ("--norm",), dict(choices=NORMS, help="normalisation after each hidden Linear "
-                                "layer: LayerNorm or BatchNorm1d (default: none)")),
-    ("optimisation", ("--optimizer",), dict(choices=OPTIMIZERS, help="optimiser (default: "
-                                            "sgd; adam for parity)")),
-    ("optimisation", ("--clip-grad-norm",), dict(type=positive_float, metavar="X",
-                                                 help="clip the gradients' total norm to X "
-                                                 "before every step (default: no clipping)")),
-    ("optimisation", ("--warmup-epochs",), dict(type=nonneg_int, metavar="N", help="raise the "
-                                                "learning rate linearly over the first N "
-                                                "epochs, then follow --schedule (default: 0)")),
-    ("optimisation", ("--lr",), dict(type=positive_float, help="learning rate (default: per "
-                                     "dataset; 0.05 with sgd and 0.001 with adam on MNIST)")),
-    ("optimisation", ("--momentum",), dict(type=nonneg_float, metavar="M", help="SGD momentum "
-                                           "(default: 0.9; 0 for plain SGD)")),
-    ("optimisation", ("--nesterov",), dict(action="store_true", default=None,
-                                           help="use Nesterov momentum (SGD)")),
-    ("optimisation", ("--weight-decay",), dict(type=nonneg_float, metavar="L2", help="L2 "
-                                               "penalty added to the gradients (default: 0)")),
-    ("optimisation", ("--schedule",), dict(choices=SCHEDULES, help="learning-rate schedule per "
-                                           "epoch: none, step (x0.1 after each third of the "
-                                           "epochs) or cosine (towards 0, reached just after "
-                                           "the last epoch) (default: cosine)")),
-    ("optimisation", ("--batch-size",), dict(type=positive_int, metavar="N", help="samples per "
-                                             "step (default: per dataset, 32 for MNIST)")),
-    ("optimisation", ("--epochs",), dict(type=positive_int, metavar="N", help="epochs to "
-                                         "train, in total (default: per dataset, 5 on "
-                                         "mnist-sample; with --resume, the checkpoint's)")),
-    ("optimisation", ("--seed",), dict(type=nonneg_int, help="seed of the initial weights "
-                                       "and of the shuffling (default: 0)")),
-    ("output", ("--save",), dict(metavar="CKPT.npz", help="write a checkpoint after every "
-                                 "epoch, .npz or .safetensors (default: none, or the "
-                                 "--resume file)")),
-    ("output", ("--resume",), dict(metavar="CKPT.npz", help="continue the run saved in this "
-                                   "checkpoint, with its settings, up to --epochs")),
-    ("output", ("--plot",), dict(metavar="FILE.png", help="draw the per-step loss (smoothed) "
-                                 "and per-epoch accuracy to this file (needs matplotlib)")),
-    ("output", ("--plot-weights",), dict(metavar="FILE.png", help="draw the first layer's "
-                                         "weights (as images for 784 inputs) after training")),
-    ("output", ("--no-progress",), dict(action="store_true", help="no progress bar within an "
-                                        "epoch (it is shown only on a terminal)")),
-    ("output", ("--quiet", "-q"), dict(action="store_true", help="print only the final test "
-                                       "accuracy")),
+    (
+        "data",
+        ("--dataset",),
+        dict(
+            choices=DATASETS,
+            help="what to train on (default: mnist-sample, or the checkpoint's with --resume)",
+        ),
+    ),
+    (
+        "data",
+        ("--data-dir",),
+        dict(
+            metavar="DIR",
+            help="directory holding the 4 MNIST IDX "
+            "files, gzipped or not, for --dataset mnist (default: "
+            "$AUTOGRAD_MLP_DATA, else ~/.cache/autograd_mlp/mnist)",
+        ),
+    ),
+    (
+        "data",
+        ("--download",),
+        dict(
+            action="store_true",
+            help="download missing MNIST files into the data directory (--dataset mnist)",
+        ),
+    ),
+    (
+        "data",
+        ("--val-split",),
+        dict(
+            type=nonneg_int,
+            metavar="N",
+            help="hold out the last N "
+            "training samples as validation data, shown per epoch "
+            "instead of the test set (default: 0)",
+        ),
+    ),
+    (
+        "model",
+        ("--activation",),
+        dict(
+            choices=ACTIVATIONS, help="hidden-layer nonlinearity (default: relu; tanh for parity)"
+        ),
+    ),
+    (
+        "model",
+        ("--loss",),
+        dict(
+            choices=LOSSES,
+            help="cross_entropy on the logits, or mse "
+            "between the outputs and one-hot targets (default: "
+            "cross_entropy)",
+        ),
+    ),
+    (
+        "model",
+        ("--dropout",),
+        dict(
+            type=probability,
+            metavar="P",
+            help="dropout probability after each hidden activation (default: 0)",
+        ),
+    ),
+    (
+        "model",
+        ("--norm",),
+        dict(
+            choices=NORMS,
+            help="normalisation after each hidden Linear "
+            "layer: LayerNorm or BatchNorm1d (default: none)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--optimizer",),
+        dict(choices=OPTIMIZERS, help="optimiser (default: sgd; adam for parity)"),
+    ),
+    (
+        "optimisation",
+        ("--clip-grad-norm",),
+        dict(
+            type=positive_float,
+            metavar="X",
+            help="clip the gradients' total norm to X before every step (default: no clipping)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--warmup-epochs",),
+        dict(
+            type=nonneg_int,
+            metavar="N",
+            help="raise the "
+            "learning rate linearly over the first N "
+            "epochs, then follow --schedule (default: 0)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--lr",),
+        dict(
+            type=positive_float,
+            help="learning rate (default: per dataset; 0.05 with sgd and 0.001 with adam on MNIST)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--momentum",),
+        dict(type=nonneg_float, metavar="M", help="SGD momentum (default: 0.9; 0 for plain SGD)"),
+    ),
+    (
+        "optimisation",
+        ("--nesterov",),
+        dict(action="store_true", default=None, help="use Nesterov momentum (SGD)"),
+    ),
+    (
+        "optimisation",
+        ("--weight-decay",),
+        dict(
+            type=nonneg_float, metavar="L2", help="L2 penalty added to the gradients (default: 0)"
+        ),
+    ),
+    (
+        "optimisation",
+        ("--schedule",),
+        dict(
+            choices=SCHEDULES,
+            help="learning-rate schedule per "
+            "epoch: none, step (x0.1 after each third of the "
+            "epochs) or cosine (towards 0, reached just after "
+            "the last epoch) (default: cosine)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--batch-size",),
+        dict(
+            type=positive_int,
+            metavar="N",
+            help="samples per step (default: per dataset, 32 for MNIST)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--epochs",),
+        dict(
+            type=positive_int,
+            metavar="N",
+            help="epochs to "
+            "train, in total (default: per dataset, 5 on "
+            "mnist-sample; with --resume, the checkpoint's)",
+        ),
+    ),
+    (
+        "optimisation",
+        ("--seed",),
+        dict(type=nonneg_int, help="seed of the initial weights and of the shuffling (default: 0)"),
+    ),
+    (
+        "output",
+        ("--save",),
+        dict(
+            metavar="CKPT.npz",
+            help="write a checkpoint after every "
+            "epoch, .npz or .safetensors (default: none, or the "
+            "--resume file)",
+        ),
+    ),
+    (
+        "output",
+        ("--resume",),
+        dict(
+            metavar="CKPT.npz",
+            help="continue the run saved in this checkpoint, with its settings, up to --epochs",
+        ),
+    ),
+    (
+        "output",
+        ("--plot",),
+        dict(
+            metavar="FILE.png",
+            help="draw the per-step loss (smoothed) "
+            "and per-epoch accuracy to this file (needs matplotlib)",
+        ),
+    ),
+    (
+        "output",
+        ("--plot-weights",),
+        dict(
+            metavar="FILE.png",
+            help="draw the first layer's weights (as images for 784 inputs) after training",
+        ),
+    ),
+    (
+        "output",
+        ("--no-progress",),
+        dict(
+            action="store_true",
+            help="no progress bar within an epoch (it is shown only on a terminal)",
+        ),
+    ),
+    (
+        "output",
+        ("--quiet", "-q"),
+        dict(action="store_true", help="print only the final test accuracy"),
+    ),
 ]
 
 
@@ -225,15 +382,24 @@ def add_parser(subparsers: argparse._SubParsersAction, run: Callable[..., int]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     one_line_errors(parser)
-    groups = {name: parser.add_argument_group(name) for name in
-              ("data", "model", "optimisation", "output")}
+    groups = {
+        name: parser.add_argument_group(name)
+        for name in ("data", "model", "optimisation", "output")
+    }
     sizes = groups["model"].add_mutually_exclusive_group()
-    sizes.add_argument("--hidden", type=int_list, metavar="H1,H2,...",
-                       help="hidden-layer widths; input and output widths come from the dataset "
-                       "(default: per dataset, e.g. 100,200 for MNIST)")
-    sizes.add_argument("--sizes", type=int_list, metavar="N0,...,NK",
-                       help="all layer widths, input to output, e.g. 784,100,200,10 (instead "
-                       "of --hidden)")
+    sizes.add_argument(
+        "--hidden",
+        type=int_list,
+        metavar="H1,H2,...",
+        help="hidden-layer widths; input and output widths come from the dataset "
+        "(default: per dataset, e.g. 100,200 for MNIST)",
+    )
+    sizes.add_argument(
+        "--sizes",
+        type=int_list,
+        metavar="N0,...,NK",
+        help="all layer widths, input to output, e.g. 784,100,200,10 (instead of --hidden)",
+    )
     for group, flags, kwargs in _OPTIONS:
         groups[group].add_argument(*flags, **kwargs)
     add_overwrite(groups["output"])
@@ -241,8 +407,9 @@ def add_parser(subparsers: argparse._SubParsersAction, run: Callable[..., int]) 
 
 
 # --------------------------------------------------------------------------- settings
-def _resolve_sizes(data: Data, hidden: Sequence[int] | None, sizes: Sequence[int] | None
-                   ) -> list[int]:
+def _resolve_sizes(
+    data: Data, hidden: Sequence[int] | None, sizes: Sequence[int] | None
+) -> list[int]:
     if sizes is not None:
         sizes = list(sizes)
         if len(sizes) < 2:
@@ -315,8 +482,10 @@ def validate_settings(config: dict[str, Any], path: str) -> None:
     """Refuse stored settings of the wrong type or range (a tampered checkpoint)."""
     for key, value in config.items():
         if key in _CHECKS and not _CHECKS[key][0](value):
-            error(f"{path}: its setting {key}={value!r:.40} is not valid ({_CHECKS[key][1]}); "
-                  "the checkpoint is damaged or was edited")
+            error(
+                f"{path}: its setting {key}={value!r:.40} is not valid ({_CHECKS[key][1]}); "
+                "the checkpoint is damaged or was edited"
+            )
     epochs = config.get("epochs")
     if epochs is not None and not _is_int(epochs, 0):
         error(f"{path}: its setting epochs={epochs!r:.40} is not valid (an integer >= 0)")
@@ -355,8 +524,10 @@ def resumed_settings(args: argparse.Namespace, ckpt: Any, path: str) -> dict[str
     config["epochs"] = args.epochs or config.get("epochs") or 0
     planned = (ckpt.config or {}).get("epochs")
     if config["warmup_epochs"] and config["epochs"] != planned:
-        error(f"{path} has a warm-up schedule planned for {planned} epochs; it cannot be "
-              "stretched (leave --epochs out)")
+        error(
+            f"{path} has a warm-up schedule planned for {planned} epochs; it cannot be "
+            "stretched (leave --epochs out)"
+        )
     return config
 
 
@@ -389,8 +560,13 @@ def build_optimizer(model: Any, s: dict[str, Any]) -> tuple[Any, Any]:
     params = list(model.parameters())
     opt: Any
     if s["optimizer"] == "sgd":
-        opt = optim.SGD(params, lr=s["lr"], momentum=s["momentum"],
-                        weight_decay=s["weight_decay"], nesterov=s["nesterov"])
+        opt = optim.SGD(
+            params,
+            lr=s["lr"],
+            momentum=s["momentum"],
+            weight_decay=s["weight_decay"],
+            nesterov=s["nesterov"],
+        )
     else:
         cls = getattr(optim, _OPTIMIZER_CLASSES[s["optimizer"]])
         opt = cls(params, lr=s["lr"], weight_decay=s["weight_decay"])
@@ -404,8 +580,7 @@ def build_optimizer(model: Any, s: dict[str, Any]) -> tuple[Any, Any]:
     if not warmup:
         return opt, main
     sched = optim.lr_scheduler
-    warm = sched.LinearLR(opt, start_factor=1.0 / (warmup + 1), end_factor=1.0,
-                          total_iters=warmup)
+    warm = sched.LinearLR(opt, start_factor=1.0 / (warmup + 1), end_factor=1.0, total_iters=warmup)
     if main is None:
         return opt, warm
     return opt, sched.SequentialLR(opt, [warm, main], milestones=[warmup])
@@ -416,8 +591,11 @@ def restore(ckpt: Any, path: str, model: Any, optimizer: Any, scheduler: Any) ->
     from ..checkpoint import CheckpointError, restore_checkpoint
 
     state = ckpt.scheduler_state
-    if scheduler is not None and isinstance(state, dict) and ("T_max" in state or
-                                                              "step_size" in state):
+    if (
+        scheduler is not None
+        and isinstance(state, dict)
+        and ("T_max" in state or "step_size" in state)
+    ):
         # Running longer than first planned: stretch the schedule to the new
         # length, as if the run had been started with that --epochs.
         state = {**state, **scheduler.state_dict(), "last_epoch": state.get("last_epoch", 0)}

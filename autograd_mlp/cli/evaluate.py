@@ -109,15 +109,17 @@ def run(args: argparse.Namespace) -> int:
     loss_name = (ckpt.config or {}).get("loss", "cross_entropy")
     if loss_name not in LOSSES:
         error(f"{args.checkpoint}: unsupported loss {loss_name!r:.40} in its settings")
-    data = load_dataset(_dataset(ckpt, model, args.checkpoint, args.dataset), args.data_dir,
-                        args.download)
+    data = load_dataset(
+        _dataset(ckpt, model, args.checkpoint, args.dataset), args.data_dir, args.download
+    )
     description = describe_model(model)
     _check_fit(args.checkpoint, model, data, description)
     epochs = f", trained {ckpt.epoch} epoch{'s' * (ckpt.epoch != 1)}" if ckpt.epoch else ""
     origin = (ckpt.config or {}).get("dataset")
     print(f"{args.checkpoint}: {description}{epochs}" + (f" on {origin}" if origin else ""))
-    loss, acc = evaluate(model, data.X_test, data.y_test, loss=loss_name,
-                         batch_size=args.batch_size)
+    loss, acc = evaluate(
+        model, data.X_test, data.y_test, loss=loss_name, batch_size=args.batch_size
+    )
     print(result_line(loss, acc, len(data.X_test), data.what, data.name))
     if args.plot is not None:
         _plot_confusion(args, model, data, description)
@@ -152,6 +154,5 @@ def _plot_confusion(args: argparse.Namespace, model: Any, data: Data, descriptio
 
     pred = predictions(model, data.X_test).argmax(axis=1)
     matrix = confusion_matrix(data.y_test, pred, data.n_classes)
-    plot_confusion(matrix, args.plot, title=f"{description} on {data.name} (test)",
-                   overwrite=True)
+    plot_confusion(matrix, args.plot, title=f"{description} on {data.name} (test)", overwrite=True)
     print(f"wrote {args.plot}")

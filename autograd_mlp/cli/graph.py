@@ -65,9 +65,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "(default auto: MNIST when the input width is 784 and the sample is installed)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for weights and data")
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help="FILE.svg, .png, .pdf or .dot"
-    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="FILE.svg, .png, .pdf or .dot")
     parser.add_argument(
         "--animate",
         metavar="FILE",

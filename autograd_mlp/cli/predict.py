@@ -38,13 +38,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     one_line_errors(parser)
     parser.add_argument("checkpoint", metavar="CKPT.npz", help="the checkpoint file")
-    parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="IDX, .npy or .npz files (one sample per row) or .png images")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="IDX, .npy or .npz files (one sample per row) or .png images",
+    )
     parser.add_argument("--key", default=None, help="the array of an .npz file (default: first)")
-    parser.add_argument("--top", type=positive_int, default=3, metavar="K",
-                        help="show the K most probable classes (default: 3)")
-    parser.add_argument("--limit", type=positive_int, default=None, metavar="N",
-                        help="classify only the first N samples of each file (default: all)")
+    parser.add_argument(
+        "--top",
+        type=positive_int,
+        default=3,
+        metavar="K",
+        help="show the K most probable classes (default: 3)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="classify only the first N samples of each file (default: all)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -114,8 +114,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (
-            f"{self.normalized_shape}, eps={self.eps}, "
-            f"elementwise_affine={self.elementwise_affine}"
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
 
 
@@ -170,8 +169,10 @@ class BatchNorm1d(Module):
         track_running_stats: bool = True,
     ) -> None:
         super().__init__()
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or (
-            num_features < 1
+        if (
+            isinstance(num_features, bool)
+            or not isinstance(num_features, (int, np.integer))
+            or (num_features < 1)
         ):
             raise ValueError(
                 f"BatchNorm1d: num_features must be a positive integer, got {num_features!r}"

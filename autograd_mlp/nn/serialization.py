@@ -53,8 +53,17 @@ MAX_META_BYTES = 64 << 20
 MAX_DEPTH = 64
 # Constructor arguments that only choose initial values, which the file overrides.
 _INIT_ONLY = frozenset({"rng", "init", "generator", "device"})
-_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4",
-           "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?"}
+_DTYPES = {
+    "F64": "<f8",
+    "F32": "<f4",
+    "F16": "<f2",
+    "I64": "<i8",
+    "I32": "<i4",
+    "I16": "<i2",
+    "I8": "i1",
+    "U8": "u1",
+    "BOOL": "?",
+}
 
 
 class SerializationError(ValueError):
@@ -162,8 +171,11 @@ def _inferred_args(module: Module) -> dict[str, Any] | None:
         names = {L.ReLU: "relu", L.Sigmoid: "sigmoid", L.Tanh: "tanh"}
         return {"sizes": list(module.sizes), "activation": names.get(act, act)}
     if isinstance(module, L.Linear):
-        return {"in_features": module.in_features, "out_features": module.out_features,
-                "bias": module.bias is not None}
+        return {
+            "in_features": module.in_features,
+            "out_features": module.out_features,
+            "bias": module.bias is not None,
+        }
     if isinstance(module, L.Sequential):
         return {"modules": tuple(module)}
     if isinstance(module, L.Softmax):
@@ -345,8 +357,11 @@ def read_npy(f: Any, budget: int, name: str, what: str) -> np.ndarray:
     shape are checked against ``budget`` before anything is allocated."""
     try:
         version = np.lib.format.read_magic(f)
-        reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                  else np.lib.format.read_array_header_2_0)
+        reader = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
         shape, fortran, dtype = reader(f)
     except (ValueError, OSError) as exc:
         raise SerializationError(f"{what}: {name!r} is not an array ({exc})") from None
@@ -409,8 +424,11 @@ def _read_safetensors(path: Path, what: str) -> tuple[dict[str, np.ndarray], Any
         if name != "__metadata__":
             _check_entry(name, entry, payload, what)
     meta_map = header.get("__metadata__") or {}
-    meta = parse_json(meta_map[META_KEY], what) if isinstance(meta_map, dict) and \
-        isinstance(meta_map.get(META_KEY), str) else None
+    meta = (
+        parse_json(meta_map[META_KEY], what)
+        if isinstance(meta_map, dict) and isinstance(meta_map.get(META_KEY), str)
+        else None
+    )
     from safetensors.numpy import load as st_load
 
     try:
@@ -430,8 +448,12 @@ def _check_entry(name: str, entry: Any, payload: int, what: str) -> None:
         raise SerializationError(f"{what}: tensor {name!r} has a malformed header entry")
     need = math.prod(shape) * np.dtype(_DTYPES[entry["dtype"]]).itemsize
     begin, end = offsets
-    if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin <= end <= payload
-            and end - begin == need):
+    if not (
+        isinstance(begin, int)
+        and isinstance(end, int)
+        and 0 <= begin <= end <= payload
+        and end - begin == need
+    ):
         raise SerializationError(
             f"{what}: tensor {name!r} declares shape {tuple(shape)} ({need} bytes) but the "
             f"file holds {payload} bytes of data"
@@ -579,4 +601,3 @@ def load(path: str | os.PathLike[str], *, weights_only: bool = False) -> Any:
     if weights_only or meta.get("architecture") is None:
         return _split(tensors, keys)
     return module_from_file(tensors, meta["architecture"], keys, f"nn.load({str(path)!r})")
-

@@ -266,8 +266,10 @@ class _Example:
         # Trailing Nones are fine: they stand for optional inputs not given
         # (a linear op without bias).
         n = len(self.args)
-        if not isinstance(raw, (tuple, list)) or len(raw) < n or any(
-            gx is not None for gx in raw[n:]
+        if (
+            not isinstance(raw, (tuple, list))
+            or len(raw) < n
+            or any(gx is not None for gx in raw[n:])
         ):
             count = len(raw) if isinstance(raw, (tuple, list)) else type(raw).__name__
             self.fail(

@@ -46,9 +46,7 @@ def _where(name: str, element: tuple[int, ...]) -> str:
     return f"{name}[{', '.join(str(i) for i in element)}]" if element else name
 
 
-def assert_grads_close(
-    actual: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-8
-) -> None:
+def assert_grads_close(actual: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-8) -> None:
     """Assert that gradients agree, element by element (``numpy.allclose``'s rule).
 
     Parameters

@@ -416,11 +416,7 @@ def _first_mismatch(
         out = _call(call, who)
     step = _step(eps, out.dtype)
     m = out.size
-    full = (
-        not project_output
-        and m <= full_max
-        and all(t.tensor.size <= full_max for t in targets)
-    )
+    full = not project_output and m <= full_max and all(t.tensor.size <= full_max for t in targets)
     # Rows of the Jacobian we compare: every output element, or one random v.
     if full:
         rows = np.eye(m, dtype=np.float64).reshape((m, *out.shape))

@@ -51,8 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         dest="gradcheck_examples",
-        help="examples autograd_mlp.testing.check_op draws when a test does not say "
-        "(default 50)",
+        help="examples autograd_mlp.testing.check_op draws when a test does not say (default 50)",
     )
 
 
