@@ -10,6 +10,8 @@
 - The module map in docs/design.md lists every module, and only existing ones.
 - docs/cli.md documents every option of every subcommand, and shows only options
   and command lines the parser accepts.
+- docs/quickstart.md names every runtime dependency, and "Coming from PyTorch"
+  lives on one page (docs/pytorch.md), which concepts.md links.
 """
 
 from __future__ import annotations
@@ -571,3 +573,46 @@ def test_cli_page_per_dataset_defaults() -> None:
             f"{preset.adam_lr:g}",
         ]
         assert shown == actual, f"docs/cli.md: defaults of {name} are {actual}, page shows {shown}"
+
+
+# --------------------------------------------------------------------------- install and pages
+def _runtime_dependencies() -> list[str]:
+    """The distribution names in pyproject.toml's ``dependencies`` list."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r"^dependencies\s*=\s*\[(.*?)\]", text, re.S | re.M)
+    assert match, "pyproject.toml has no dependencies list"
+    return [
+        re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0] for d in re.findall(r'"([^"]+)"', match.group(1))
+    ]
+
+
+def test_quickstart_names_every_runtime_dependency() -> None:
+    """The install section says what ``pip install`` brings in; a dependency it
+    calls optional (threadpoolctl once was) or leaves out is a false claim."""
+    page = (DOCS / "quickstart.md").read_text(encoding="utf-8")
+    install = page[page.index("## Install") : page.index("Optional extras")]
+    deps = _runtime_dependencies()
+    assert "numpy" in deps
+    missing = [d for d in deps if f"`{d}`" not in install]
+    assert not missing, f"docs/quickstart.md's install section omits dependencies {missing}"
+
+
+def test_one_coming_from_pytorch_page() -> None:
+    """docs/pytorch.md is the one page; concepts.md links to it rather than keeping
+    a second list of differences that drifts from the first."""
+    concepts = (DOCS / "concepts.md").read_text(encoding="utf-8")
+    start = concepts.index("## Coming from PyTorch")
+    section = concepts[start : concepts.index("\n## ", start + 1)]
+    assert "(pytorch.md)" in section, (
+        "concepts.md's Coming from PyTorch section should link pytorch.md"
+    )
+    assert "```" not in section and len(section.splitlines()) < 12, (
+        "concepts.md repeats docs/pytorch.md instead of linking it"
+    )
+
+
+def test_directive_member_lists_are_read_in_full() -> None:
+    """A ``members:`` list is read to its last entry (it once stopped at the first,
+    so names listed after it counted as not rendered)."""
+    members = _directives()["autograd_mlp.op"]
+    assert members is not None and {"Op", "register", "register_op", "dispatch"} <= members
