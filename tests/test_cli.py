@@ -808,3 +808,10 @@ def test_batch_norm_with_a_last_batch_of_one_sample_trains(capsys) -> None:
     out = capsys.readouterr().out
     assert "leave a last batch of 1" in out
     assert result(out)[2] == 200
+
+
+def test_one_warm_up_epoch_is_singular(capsys) -> None:
+    assert run_cli(["train", "--dataset", "xor", "--warmup-epochs", "1", "--epochs", "2",
+                    "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1 warm-up epoch," in out and "1 warm-up epochs" not in out
