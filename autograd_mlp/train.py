@@ -815,6 +815,20 @@ def fit(
     TrainingDivergedError
         When a batch's loss, the validation loss or a parameter is NaN or
         infinite; nothing of that epoch is saved.
+
+    Examples
+    --------
+    A one-cycle schedule counts optimiser steps, so ``fit`` steps it per batch:
+
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.data import xor
+    >>> X, y = xor(n=64, noise=0.1)
+    >>> model = nn.MLP([2, 8, 2])
+    >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, epochs=3, steps_per_epoch=4)
+    >>> _ = fit(model, opt, (X, y), epochs=3, batch_size=16, scheduler=sched, progress=False)
+    >>> sched.last_epoch  # 3 epochs of 4 batches
+    12
     """
     from .runtime import tune_malloc
 
