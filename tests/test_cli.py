@@ -815,3 +815,10 @@ def test_one_warm_up_epoch_is_singular(capsys) -> None:
                     "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "1 warm-up epoch," in out and "1 warm-up epochs" not in out
+
+
+def test_graph_defaults_to_a_layout_that_fits_a_page(tmp_path) -> None:
+    """The default drawing is top-down for the deep MLP graph, not 4,000 px wide."""
+    out = tmp_path / "g.dot"
+    assert run_cli(["graph", "-o", str(out)]) == 0
+    assert "rankdir=TB" in out.read_text()
