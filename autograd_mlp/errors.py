@@ -2,9 +2,19 @@
 
 Every error names the operation at fault and the shapes or values involved, so a
 message read in a training log points at the layer that failed.
+
+An op error caused by a wrong index, axis or type is also an instance of the
+class numpy raises for it, so ``except IndexError`` works as it would in numpy
+and PyTorch:
+
+>>> import numpy as np
+>>> issubclass(OpIndexError, IndexError), issubclass(OpAxisError, np.exceptions.AxisError)
+(True, True)
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 
 class AutogradError(RuntimeError):
@@ -17,3 +27,46 @@ class OpError(ValueError):
 
 class ShapeError(OpError):
     """Operand shapes do not fit together, e.g. ``matmul: (32, 784) @ (128, 10)``."""
+
+
+class OpIndexError(OpError, IndexError):
+    """An index out of range or of the wrong kind, e.g. ``getitem: index 5, shape (3,)``."""
+
+
+class OpTypeError(OpError, TypeError):
+    """An operand of a type the op cannot take."""
+
+
+class OpAxisError(OpError, np.exceptions.AxisError):
+    """An axis out of range for the operand's number of dimensions."""
+
+    def __init__(self, message: str) -> None:
+        np.exceptions.AxisError.__init__(self, message)
+
+
+def op_error_like(exc: BaseException, message: str) -> OpError:
+    """The :class:`OpError` subclass matching numpy's ``exc``, with ``message``.
+
+    Examples
+    --------
+    >>> type(op_error_like(IndexError("x"), "getitem: ...")).__name__
+    'OpIndexError'
+    """
+    if isinstance(exc, np.exceptions.AxisError):
+        return OpAxisError(message)
+    if isinstance(exc, IndexError):
+        return OpIndexError(message)
+    if isinstance(exc, TypeError):
+        return OpTypeError(message)
+    return OpError(message)
+
+
+__all__ = [
+    "AutogradError",
+    "OpAxisError",
+    "OpError",
+    "OpIndexError",
+    "OpTypeError",
+    "ShapeError",
+    "op_error_like",
+]

@@ -3,8 +3,8 @@
 An op is a subclass of :class:`Op` with two methods side by side:
 
 ``forward(self, *arrays, **attrs) -> ndarray``
-    computes the value from plain numpy arrays, and may keep on ``self`` any
-    *constants* its backward needs (masks, shapes, indices);
+    computes the value from plain numpy arrays, and keeps with ``self.save(...)``
+    any *constants* its backward needs (masks, shapes, indices);
 ``backward(self, g, out, *inputs) -> tuple``
     returns one gradient per input: the vector-Jacobian product of ``g`` (the
     gradient of the output) with the op's local derivative.
@@ -15,7 +15,7 @@ formula is plain numpy. With ``create_graph=True`` it passes Tensors instead, an
 the very same formula records a graph of the gradient (higher-order derivatives).
 So a formula may use operators, ``.sum/.reshape/.transpose``, and the dual
 functions of :mod:`autograd_mlp.ops` (``exp(out)``) on ``g``, ``out`` and the
-inputs; anything kept on ``self`` is treated as a constant.
+inputs; anything kept with ``self.save`` is treated as a constant.
 
 Broadcasting, accumulation and dtypes are the engine's job: a formula may return a
 gradient of the *broadcast* shape (or one that broadcasts up to the input's shape)
@@ -32,8 +32,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .errors import OpError
-from .grad_mode import _enabled
+from .errors import OpError, op_error_like
+from .grad_mode import _local
 from .tensor import Tensor
 
 
@@ -47,7 +47,23 @@ class Op:
         ``None`` once a backward pass has freed the graph.
     ``arrays``
         the operands as ``forward`` got them (each Tensor's ``.data``), which a
-        first-order backward passes to the formula as they are.
+        first-order backward gets as they are; ``None`` once freed.
+    ``out``, ``out_shape``
+        the output array (the output tensor's ``.data``), ``None`` once freed;
+        its shape, kept.
+    ``parents``
+        one entry per input, kept after freeing: the :class:`Op` that produced a
+        non-leaf input, the input itself for a leaf Tensor, ``None`` for a
+        constant. Gradients flow along these edges, recorded once, here: an
+        in-place op later gives a tensor a new ``grad_fn``, but the nodes that
+        used it before still lead to the op that made its old value.
+    ``shapes`` (a property)
+        the tensor inputs' shapes, one per input (``()`` for a constant once
+        freed), read from ``parents``: the structure that stays drawable.
+    ``versions``
+        the inputs' ``_version`` when recorded (``None`` for a constant; the
+        whole attribute ``None`` if ``uses_inputs`` is False): backward refuses
+        to read an input modified in place since.
     ``attrs``
         the keyword attributes (``axis``, ``shape``, ...), for display.
     ``needs_input_grad``
@@ -56,21 +72,53 @@ class Op:
         the name of the ``nn.Module`` that was running, for grouping in drawings.
     ``seq``
         creation order, equal to the output tensor's, for stable drawings.
-    ``parents``, ``shapes``
-        filled in when the graph is freed: the structure that stays drawable.
     """
 
+    # Slots, as recording sets them on every node (the hot path); subclasses
+    # still get a __dict__ for whatever else they keep.
+    __slots__ = (
+        "inputs",
+        "arrays",
+        "out",
+        "_freed_shape",
+        "parents",
+        "versions",
+        "attrs",
+        "needs_input_grad",
+        "scope",
+        "seq",
+        "__dict__",
+        "__weakref__",
+    )
+
     name: ClassVar[str] = "op"
+    #: Whether ``backward`` reads the values of the inputs / the output; an op
+    #: that does not (add, neg, sum, reshape) skips recording their versions.
+    uses_inputs: ClassVar[bool] = True
+    uses_output: ClassVar[bool] = True
+
     inputs: tuple[Any, ...] | None
-    arrays: list[Any]
+    arrays: list[Any] | None
+    out: np.ndarray | None
+    parents: list[Any]
     attrs: dict[str, Any]
     needs_input_grad: tuple[bool, ...]
     scope: str | None
     seq: int
 
+    _freed_shape: tuple[int, ...]
+    versions: list[int | None] | None
     #: What ``forward`` kept for ``backward`` beyond the inputs and the output
     #: (masks, indices, shapes), set by :meth:`save`; freeing a node drops it.
     saved: Any = None
+    #: Version of the output tensor when this node made it, and the version it
+    #: was modified to by a later in-place op (``None`` while untouched).
+    out_version: int = 0
+    overwritten: tuple[int, str] | None = None
+    #: Hooks on the gradient of this node's output (``Tensor.register_hook``) and
+    #: the tensor that asked for ``retain_grad()`` (a weak reference).
+    _hooks: list[Callable[[Any], Any]] | None = None
+    _retain: Any = None
 
     def save(self, **values: Any) -> None:
         """Keep ``values`` for the backward pass, as ``self.saved.<name>``.
@@ -101,6 +149,24 @@ class Op:
 
     def backward(self, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:  # pragma: no cover
         raise NotImplementedError
+
+    @property
+    def shapes(self) -> tuple[tuple[int, ...], ...]:
+        """The inputs' shapes, from ``parents`` (kept when the graph is freed)."""
+        shapes = []
+        for i, parent in enumerate(self.parents):
+            if isinstance(parent, Op):
+                shapes.append(parent.out_shape)
+            elif parent is not None:
+                shapes.append(parent.shape)
+            else:
+                shapes.append(np.shape(self.arrays[i]) if self.arrays is not None else ())
+        return tuple(shapes)
+
+    @property
+    def out_shape(self) -> tuple[int, ...]:
+        """The output's shape, also once the graph is freed."""
+        return self._freed_shape if self.out is None else self.out.shape
 
     @property
     def freed(self) -> bool:
@@ -238,8 +304,40 @@ def register_op(
 
 
 # --------------------------------------------------------------------------- applying
-# Name of the nn.Module currently running (set by Module.__call__), for drawings.
-_scope: list[str] = []
+def push_scope(name: str) -> None:
+    """Mark ``name`` (an ``nn.Module``) as running in this thread; ops recorded
+    until :func:`pop_scope` carry it as their ``scope``, for drawings."""
+    _local.state.scope.append(name)
+
+
+def pop_scope() -> None:
+    """End the innermost :func:`push_scope` of this thread."""
+    _local.state.scope.pop()
+
+
+class _ScopeOfThisThread:
+    """``_scope``, the list ``nn.Module.__call__`` appends to, seen per thread.
+
+    Kept so modules written against the former module-level list keep working;
+    new code calls :func:`push_scope` / :func:`pop_scope`.
+    """
+
+    def append(self, name: str) -> None:
+        _local.state.scope.append(name)
+
+    def pop(self) -> str:
+        return _local.state.scope.pop()
+
+    def __eq__(self, other: object) -> bool:
+        return _local.state.scope == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(_local.state.scope)
+
+
+_scope = _ScopeOfThisThread()
 
 
 def _describe(inputs: Sequence[Any]) -> str:
@@ -271,17 +369,18 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
 
     This is the only place nodes are created: it unwraps Tensors, converts
     constants, turns any failure inside numpy into an :class:`OpError` naming the
-    op and the shapes, and records the node only when grad mode is on and some
-    input requires grad, so inference pays for nothing but the numpy call.
+    op and the shapes (an ``OpIndexError``, ``OpTypeError`` or ``OpAxisError``
+    when numpy raised that kind), and records the node only when grad mode is on
+    and some input requires grad, so inference pays for nothing but the numpy call.
     """
     # Unwrap Tensors; any other operand is a constant, converted once, here
     # (Python numbers need no conversion, so they take the fast path too).
-    arrays = []
-    needs = []
+    arrays: list[Any] = []
+    needs: list[bool] = []
     constants = False
     for x in inputs:
         if isinstance(x, Tensor):
-            arrays.append(x.data)
+            arrays.append(x._data)
             needs.append(x._requires_grad)
         else:
             arrays.append(x)
@@ -296,22 +395,38 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
         out = node.forward(*arrays, **attrs)
     except OpError:
         raise
-    except (ValueError, TypeError, IndexError, np.exceptions.AxisError) as exc:
-        raise OpError(f"{op_cls.name}: inputs {_describe(arrays)}: {exc}") from None
+    except (ValueError, TypeError, IndexError) as exc:
+        raise op_error_like(exc, f"{op_cls.name}: inputs {_describe(arrays)}: {exc}") from None
     if type(out) is not np.ndarray:
         # numpy ufuncs turn 0-d results into numpy scalars; .data is an ndarray.
         out = np.asarray(out)
 
-    if _enabled[0] and True in needs:
-        node.inputs = tuple(_kept_inputs(inputs, arrays) if constants else inputs)
-        node.arrays = arrays  # already built: the walk need not unwrap the inputs again
-        node.attrs = attrs
-        node.needs_input_grad = tuple(needs)
-        node.scope = _scope[-1] if _scope else None
-        result = Tensor._make(out, True, node)
-        node.seq = result._seq
-        return result
-    return Tensor._make(out)
+    state = _local.state
+    if not (state.grad_enabled and True in needs):
+        return Tensor._make(out)
+    # Record the node: what its backward needs, and the graph's edges, once.
+    if constants:
+        inputs = tuple(_kept_inputs(inputs, arrays))
+    parents: list[Op | Tensor | None] = []
+    versions: list[int | None] = []
+    for x in inputs:  # a plain loop: a comprehension costs a call (0.3 µs)
+        if isinstance(x, Tensor):
+            parents.append(x._node or x)
+            versions.append(x._version)
+        else:
+            parents.append(None)
+            versions.append(None)
+    node.inputs = inputs
+    node.arrays = arrays
+    node.out = out
+    node.parents = parents
+    node.versions = versions if node.uses_inputs else None
+    node.attrs = attrs
+    node.needs_input_grad = tuple(needs)
+    node.scope = state.scope[-1] if state.scope else None
+    result = Tensor._make(out, True, node)
+    node.seq = result._seq
+    return result
 
 
 def _convert_constants(inputs: Sequence[Any], arrays: list[Any]) -> list[Any]:

@@ -1,4 +1,7 @@
-"""Process-wide performance defaults, applied once when ``autograd_mlp`` is imported.
+"""Process-wide performance settings, applied only when asked: :func:`tune_malloc`.
+
+Importing ``autograd_mlp`` changes no process state; the CLI and ``fit`` call
+``tune_malloc()``, and a program of your own may too.
 
 There is one, and ``docs/performance.md`` has the measurements behind it.
 
@@ -14,7 +17,7 @@ the process instead of going back to the OS.
 
 It changes nothing when:
 
-- ``AUTOGRAD_MLP_MALLOC_TUNING=0`` is set before the import (the opt-out);
+- ``AUTOGRAD_MLP_MALLOC_TUNING=0`` is set (the opt-out);
 - glibc's own variables (``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``,
   ``MALLOC_TOP_PAD_``, ``MALLOC_MMAP_MAX_``) are set: the user has chosen already;
 - the C library is not glibc (macOS, Windows, musl).
@@ -59,8 +62,8 @@ MALLOC_TUNING = False
 def tune_malloc() -> bool:
     """Raise glibc's trim and mmap thresholds (see the module docstring).
 
-    Returns whether the settings were changed. Called on import; calling it again
-    is harmless.
+    Returns whether the settings were changed. Not called on import; the CLI
+    and ``fit`` call it. Calling it again is harmless.
     """
     global MALLOC_TUNING
     if os.environ.get("AUTOGRAD_MLP_MALLOC_TUNING", "1").strip().lower() in _OFF:
@@ -80,5 +83,3 @@ def tune_malloc() -> bool:
     MALLOC_TUNING = done
     return done
 
-
-tune_malloc()

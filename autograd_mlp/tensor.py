@@ -10,12 +10,13 @@ each op's forward and backward live side by side.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import AutogradError
+from .errors import AutogradError, OpTypeError, ShapeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .op import Op
@@ -60,13 +61,14 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "_requires_grad",
         "_node",
         "_seq",
         "_version",
         "name",
+        "_hooks",
         "__weakref__",
     )
 
@@ -75,8 +77,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
-        self.data = _as_array(data, dtype)
-        """The value, a ``numpy.ndarray`` (no copy); optimisers update it in place."""
+        self._data = _as_array(data, dtype)
         self.grad: Tensor | None = None
         """The accumulated gradient (a Tensor), or ``None`` until a backward reaches
         this tensor; ``+=`` across backward calls until set back to ``None``."""
@@ -84,6 +85,7 @@ class Tensor:
         self._seq = next(_seq)
         self._version = 0
         self.name: str | None = None
+        self._hooks: list[Any] | None = None
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -91,16 +93,51 @@ class Tensor:
     def _make(cls, data: np.ndarray, requires_grad: bool = False, node: Op | None = None) -> Tensor:
         """Wrap an op's output: no conversion and no checks (the hot path)."""
         t = cls.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t._requires_grad = requires_grad
         t._node = node
         t._seq = next(_seq)
         t._version = 0
         t.name = None
+        t._hooks = None
         return t
 
     # ------------------------------------------------------------------ properties
+    @property
+    def data(self) -> np.ndarray:
+        """The value, a ``numpy.ndarray`` (no copy).
+
+        Assigning replaces it with another array of the same shape and dtype.
+        Writing *into* it (``t.data[...] = v``, ``t.data -= lr * g``) is the one
+        unchecked escape hatch, as PyTorch's ``.data``: it bumps no version, so
+        a backward that saved the old values will not notice.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        old = self._data
+        who = self._describe()
+        if not isinstance(value, np.ndarray):
+            raise TypeError(
+                f"{who}.data must be a numpy.ndarray, got {type(value).__name__}; "
+                "use np.asarray(value, dtype=t.dtype)"
+            )
+        if value.shape != old.shape:
+            raise ShapeError(f"{who}.data: new value has shape {value.shape}, expected {old.shape}")
+        if value.dtype != old.dtype:
+            raise OpTypeError(
+                f"{who}.data: new value has dtype {value.dtype}, expected {old.dtype}"
+            )
+        self._data = value
+
+    def _describe(self) -> str:
+        """How error messages name this tensor: its ``name``, else its shape."""
+        if self.name:
+            return f"tensor {self.name!r}"
+        return f"tensor of shape {self._data.shape}"
+
     @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this tensor."""
@@ -108,9 +145,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if value and self.data.dtype.kind != "f":
+        if value and self._data.dtype.kind != "f":
             raise AutogradError(
-                f"requires_grad=True needs a floating-point tensor, got dtype {self.data.dtype}"
+                f"requires_grad=True needs a floating-point tensor, got dtype {self._data.dtype}"
             )
         if not value and self._node is not None:
             raise AutogradError(
@@ -131,22 +168,22 @@ class Tensor:
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape, as ``ndarray.shape``."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
         """The number of elements."""
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
         """The numpy dtype of ``data``."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - numpy's name
@@ -156,47 +193,47 @@ class Tensor:
     # ------------------------------------------------------------------ conversion
     def numpy(self) -> np.ndarray:
         """Return the underlying ndarray (no copy)."""
-        return self.data
+        return self._data
 
     def item(self) -> float | int | bool:
         """Return the value of a single-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only a single-element tensor has an item, got shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def detach(self) -> Tensor:
         """Return a new leaf sharing this tensor's data, cut from the graph."""
-        return Tensor._make(self.data)
+        return Tensor._make(self._data)
 
     def astype(self, dtype: Any) -> Tensor:
         """Return a copy cast to ``dtype`` (differentiable between float dtypes)."""
         return _ops.astype(self, dtype=np.dtype(dtype))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self) -> Iterator[Tensor]:
         for i in range(len(self)):
             yield self[i]
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
-        if self.data.dtype != DEFAULT_FLOAT and self.data.dtype.kind == "f":
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype != DEFAULT_FLOAT and self._data.dtype.kind == "f":
+            extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.name}>")
         elif self._requires_grad:
@@ -233,6 +270,133 @@ class Tensor:
         6.0
         """
         _engine.backward([self], [grad], retain_graph=retain_graph, create_graph=create_graph)
+
+    # ------------------------------------------------------------------ in place
+    # Each is recorded like PyTorch's in-place ops; autograd_mlp/inplace.py has
+    # the rules (versions, leaves, what earlier nodes see).
+    def __setitem__(self, index: Any, value: Any) -> None:
+        _inplace.setitem(self, index, value)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return _inplace.apply_inplace(_ops.Add, self, (other,))
+
+    def __isub__(self, other: Any) -> Tensor:
+        return _inplace.apply_inplace(_ops.Sub, self, (other,))
+
+    def __imul__(self, other: Any) -> Tensor:
+        return _inplace.apply_inplace(_ops.Mul, self, (other,))
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return _inplace.apply_inplace(_ops.Div, self, (other,))
+
+    def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        """In place ``self += alpha * other``; returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).add_(1.0)
+        tensor([2., 3.])
+        """
+        if alpha != 1:
+            other = other * alpha
+        return _inplace.apply_inplace(_ops.Add, self, (other,))
+
+    def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
+        """In place ``self -= alpha * other``; returns ``self``."""
+        if alpha != 1:
+            other = other * alpha
+        return _inplace.apply_inplace(_ops.Sub, self, (other,))
+
+    def mul_(self, other: Any) -> Tensor:
+        """In place ``self *= other``; returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).mul_(3.0)
+        tensor([3., 6.])
+        """
+        return _inplace.apply_inplace(_ops.Mul, self, (other,))
+
+    def div_(self, other: Any) -> Tensor:
+        """In place ``self /= other``; returns ``self``."""
+        return _inplace.apply_inplace(_ops.Div, self, (other,))
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """In place clamp to ``[min, max]`` (either may be ``None``); returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
+        tensor([0. , 0.5, 1. ])
+        """
+        return _inplace.apply_inplace(_ops.Clip, self, (), lo=min, hi=max)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value`` (a number or a one-element Tensor); returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).fill_(7.0)
+        tensor([7., 7.])
+        """
+        return _inplace.setitem(self, Ellipsis, value)
+
+    def zero_(self) -> Tensor:
+        """Set every element to zero (as in ``t.grad.zero_()``); returns ``self``."""
+        return _inplace.setitem(self, Ellipsis, 0.0)
+
+    # ------------------------------------------------------------------ hooks
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call ``hook(grad)`` when the gradient of this tensor is complete in a
+        backward pass; a returned Tensor (of the same shape) replaces the gradient.
+
+        As in PyTorch: on a leaf, hooks run before the gradient is added to
+        ``.grad``; on a non-leaf, before its op's backward uses it. Hooks run in
+        the order registered.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        >>> handle.remove()
+        """
+        if not self._requires_grad:
+            raise AutogradError(
+                f"register_hook: {self._describe()} does not require grad, so no "
+                "gradient will reach it"
+            )
+        owner: Any = self if self._node is None else self._node
+        if owner._hooks is None:
+            owner._hooks = []
+        owner._hooks.append(hook)
+        return RemovableHandle(owner._hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward
+        (leaves always get one).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor(3.0, requires_grad=True)
+        >>> h = x * 2
+        >>> h.retain_grad()
+        >>> (h * h).backward()
+        >>> h.grad.item()
+        12.0
+        """
+        if not self._requires_grad:
+            raise AutogradError(f"retain_grad: {self._describe()} does not require grad")
+        if self._node is not None:
+            self._node._retain = weakref.ref(self)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Tensor:
@@ -283,7 +447,7 @@ class Tensor:
     # Comparisons are not differentiable: they return boolean leaf tensors.
     def _compare(self, other: Any, fn: Any) -> Tensor:
         other = other.data if isinstance(other, Tensor) else other
-        return Tensor._make(fn(self.data, other))
+        return Tensor._make(fn(self._data, other))
 
     def __lt__(self, other: Any) -> Tensor:
         return self._compare(other, np.less)
@@ -392,6 +556,19 @@ class Tensor:
         return _ops.log_softmax(self, axis=axis)
 
 
+class RemovableHandle:
+    """What :meth:`Tensor.register_hook` returns: ``handle.remove()`` unregisters."""
+
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        """Unregister the hook (again is harmless)."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Create a :class:`Tensor`; floats default to float32.
 
@@ -408,4 +585,5 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 
 # Imported last: ops and the engine need the Tensor class defined above.
 from . import engine as _engine  # noqa: E402
+from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402

@@ -18,12 +18,13 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import add_data_arguments, add_training_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load, one_blas_thread
 
 from autograd_mlp import nn, optim
 from autograd_mlp.train import evaluate, fit
 
 
+@one_blas_thread
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)

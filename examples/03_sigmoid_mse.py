@@ -33,7 +33,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, add_training_arguments, limit, load
+from _common import add_data_arguments, add_training_arguments, limit, load, one_blas_thread
 
 from autograd_mlp import Tensor, nn, optim
 from autograd_mlp.data import parity_split
@@ -137,6 +137,7 @@ def mnist_part(args: argparse.Namespace) -> float:
     return acc
 
 
+@one_blas_thread
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)

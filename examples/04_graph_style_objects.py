@@ -28,7 +28,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import add_data_arguments, add_training_arguments, epochs, limit, load
+from _common import add_data_arguments, add_training_arguments, epochs, limit, load, one_blas_thread
 
 import autograd_mlp as ag
 from autograd_mlp import functional as F
@@ -153,6 +153,7 @@ def accuracy(net: Network, X: np.ndarray, y: np.ndarray) -> float:
     return float((net.logits(X.astype(np.float64)).argmax(axis=1) == y).mean())
 
 
+@one_blas_thread
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_data_arguments(parser)

@@ -24,12 +24,14 @@ import argparse
 import time
 
 import numpy as np
+from _common import one_blas_thread
 
 from autograd_mlp import functional as F
 from autograd_mlp import nn, optim
 from autograd_mlp.data import spiral
 
 
+@one_blas_thread
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=None, help="iterations (default: 10000)")

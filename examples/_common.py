@@ -1,43 +1,80 @@
-"""Shared by the MNIST examples: where the data comes from, a tiny smoke mode, and
-the options every training script takes.
+"""Shared by the examples: where MNIST comes from, a tiny smoke mode, the options
+every training script takes, and one BLAS thread.
 
-Every example takes ``--data-dir DIR`` (the four MNIST IDX files). Without it,
-the directory is ``$AUTOGRAD_MLP_DATA``, else ``../shared/data/mnist`` next to
-this repository when that exists; failing both, the example runs on the MNIST
-sample bundled in the package (6000 training, 1000 test images) and says so.
-``--limit N`` keeps the first N training images and ``--smoke`` (for the tests)
-runs a few seconds on the bundled sample.
+Every MNIST example takes ``--data-dir DIR`` (the four MNIST IDX files). Without
+it, the files are looked for where :func:`autograd_mlp.data.load_mnist` looks:
+``$AUTOGRAD_MLP_DATA``, else the download cache (``~/.cache/autograd_mlp/mnist``);
+failing both, the example runs on the MNIST sample bundled in the package (6000
+training, 1000 test images) and says how to get the full set. ``--limit N``
+keeps the first N training images and ``--smoke`` (for the tests) runs a few
+seconds on the bundled sample.
+
+Scripts hold BLAS to one thread, as the ``autograd-mlp`` command does, so the
+times they print are those of the work and not of threads waiting for a core
+(see :func:`one_blas_thread`).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
-from pathlib import Path
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
-from autograd_mlp.data import DatasetError, load_mnist, load_mnist_sample
+from autograd_mlp.data import (
+    ENV_VAR,
+    MNIST,
+    DatasetError,
+    DatasetNotFoundError,
+    default_data_dir,
+    load_mnist,
+    load_mnist_sample,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+#: How to get the full data set, for the messages (the download is verified).
+GET_MNIST = (
+    'python -c "from autograd_mlp.data import load_mnist; load_mnist(download=True)" '
+    "(downloads the 4 files, 11 MB, into the cache)"
+)
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
-def default_data_dir() -> str | None:
-    """``$AUTOGRAD_MLP_DATA``, else ``../shared/data/mnist`` if present, else None."""
-    env = os.environ.get("AUTOGRAD_MLP_DATA")
-    if env:
-        return env
-    return str(SHARED_MNIST) if SHARED_MNIST.is_dir() else None
+def one_blas_thread(main: F) -> F:
+    """Run ``main`` with the BLAS threads the ``autograd-mlp`` command would use.
+
+    That is one thread unless ``$AUTOGRAD_MLP_BLAS_THREADS`` (a number, or
+    ``default``) or a BLAS library's own variable (``OPENBLAS_NUM_THREADS``, ...)
+    says otherwise; see :func:`autograd_mlp.cli.blas_threads`. The previous
+    setting is restored afterwards. Without threadpoolctl BLAS keeps its default.
+    """
+    from autograd_mlp.cli import blas_threads
+
+    @functools.wraps(main)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        threads = blas_threads(None)
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            threads = None
+        if threads is None:
+            return main(*args, **kwargs)
+        with threadpool_limits(limits=threads, user_api="blas"):
+            return main(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """``--data-dir``, ``--limit`` and ``--smoke``."""
     parser.add_argument(
         "--data-dir",
-        default=default_data_dir(),
-        help="directory with the MNIST IDX files (default: $AUTOGRAD_MLP_DATA, else "
-        "../shared/data/mnist if present, else the bundled sample)",
+        default=None,
+        help=f"directory with the MNIST IDX files (default: ${ENV_VAR}, else the download "
+        "cache, else the bundled sample)",
     )
     parser.add_argument(
         "--limit", type=int, default=None, help="train on the first N training images only"
@@ -73,23 +110,34 @@ def add_training_arguments(
 
 
 def load(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
-    """``X_train, y_train, X_test, y_test, source``: float32 rows in [0, 1], int64 labels."""
-    if args.smoke or args.data_dir is None:
-        if not args.smoke:
+    """``X_train, y_train, X_test, y_test, source``: float32 rows in [0, 1], int64 labels.
+
+    A directory the user named (``--data-dir`` or ``$AUTOGRAD_MLP_DATA``) must hold
+    the files; only an empty download cache falls back to the bundled sample.
+    """
+    chosen = args.data_dir or os.environ.get(ENV_VAR) or None
+    if args.smoke:
+        return _arrays(load_mnist_sample(), "the bundled MNIST sample")
+    try:
+        # root=None with $AUTOGRAD_MLP_DATA unset is the download cache.
+        mnist = load_mnist(chosen)
+    except DatasetError as exc:
+        if chosen is None and isinstance(exc, DatasetNotFoundError):
             print(
-                "note: no MNIST directory (--data-dir, $AUTOGRAD_MLP_DATA or "
-                f"{SHARED_MNIST}); using the bundled 6000 + 1000 image sample, so "
-                "accuracies are lower than on the full data set"
+                f"note: no MNIST files (--data-dir DIR, ${ENV_VAR}=DIR, or the download "
+                f"cache {default_data_dir()}); using the bundled 6000 + 1000 image sample, "
+                f"so accuracies are lower than on the full data set. To get it: {GET_MNIST}"
             )
-        mnist, source = load_mnist_sample(), "the bundled MNIST sample"
-    else:
-        try:
-            mnist = load_mnist(args.data_dir)
-        except DatasetError as exc:
-            raise SystemExit(
-                f"error: {str(exc).splitlines()[0]} (--data-dir {args.data_dir})"
-            ) from None
-        source = f"MNIST from {args.data_dir}"
+            return _arrays(load_mnist_sample(), "the bundled MNIST sample")
+        flag = "--data-dir" if args.data_dir else f"${ENV_VAR}"
+        where = f" ({flag} {chosen})" if chosen else ""
+        raise SystemExit(f"error: {str(exc).splitlines()[0]}{where}") from None
+    return _arrays(mnist, f"MNIST from {chosen or default_data_dir()}")
+
+
+def _arrays(
+    mnist: MNIST, source: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]:
     X, y = mnist.as_arrays("train")
     X_test, y_test = mnist.as_arrays("test")
     return X, y, X_test, y_test, source

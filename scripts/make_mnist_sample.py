@@ -17,7 +17,7 @@ Usage::
 
 Examples
 --------
->>> main(["--source", "/data/mnist", "--out", "/tmp/sample.npz"])  # doctest: +SKIP
+>>> main(["--source", "path/to/mnist", "--out", "sample.npz"])  # doctest: +SKIP
 0
 """
 

@@ -43,7 +43,7 @@ def _real_mnist():
     developer's machine, but a failure on CI, which always has shared/ beside
     the clone, so these tests cannot silently stop running there."""
     if not SHARED_MNIST.is_dir():
-        message = f"real MNIST files not present at {SHARED_MNIST}"
+        message = "the real MNIST files are not in shared/data/mnist beside the repository"
         if os.environ.get("CI"):
             pytest.fail(f"{message}; CI runs with shared/ beside the clone")
         pytest.skip(message)

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import optional
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("[0-9][0-9]_*.py"))
@@ -70,13 +71,44 @@ def test_examples_fall_back_to_the_bundled_sample(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     module = load_example("01_mnist_3layer_sgd.py", monkeypatch)
-    common = sys.modules["_common"]
     monkeypatch.delenv("AUTOGRAD_MLP_DATA", raising=False)
-    monkeypatch.setattr(common, "SHARED_MNIST", tmp_path / "absent")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # an empty download cache
     module.main(["--epochs", "1", "--limit", "500"])
     out = capsys.readouterr().out
     assert "using the bundled 6000 + 1000 image sample" in out
+    assert "load_mnist(download=True)" in out, "the note must say how to get MNIST"
+    assert str(tmp_path / "autograd_mlp" / "mnist") in out, "the note names the cache"
     assert "500 training, 1000 test images" in out
+
+
+def test_examples_read_mnist_from_the_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A directory the user chose must hold the files: no silent fall-back then.
+    module = load_example("01_mnist_3layer_sgd.py", monkeypatch)
+    monkeypatch.setenv("AUTOGRAD_MLP_DATA", str(tmp_path / "absent"))
+    with pytest.raises(SystemExit) as exc:
+        module.main(["--epochs", "1"])
+    message = str(exc.value.code)
+    assert message.startswith("error: MNIST files not found") and "$AUTOGRAD_MLP_DATA" in message
+
+
+def test_examples_hold_blas_to_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    threadpoolctl = optional("threadpoolctl", "bench")
+    for name in ("AUTOGRAD_MLP_BLAS_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    load_example("01_mnist_3layer_sgd.py", monkeypatch)
+    common = sys.modules["_common"]
+    seen = []
+
+    @common.one_blas_thread
+    def main() -> None:
+        seen.extend(
+            p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"
+        )
+
+    main()
+    assert seen and set(seen) == {1}, f"BLAS ran with {seen} threads"
 
 
 def test_examples_report_a_missing_data_dir_in_one_line(

@@ -214,8 +214,11 @@ def test_cross_entropy_target_of_wrong_shape():
         F.cross_entropy(LOGITS, np.array([0, 1, 2, 3]))
     with pytest.raises(ShapeError, match=r"cross_entropy: target of shape \(5, 3\)"):
         F.cross_entropy(LOGITS, np.ones((5, 3)) / 3)
-    with pytest.raises(ShapeError, match=r"cross_entropy: input must have shape \(N, C\)"):
+    one_sample = r"cross_entropy: an input of shape \(4,\) is one sample.*\(1,\)"
+    with pytest.raises(ShapeError, match=one_sample):
         F.cross_entropy(np.zeros(4), np.array([0]))
+    with pytest.raises(ShapeError, match=r"cross_entropy: input must have shape \(C,\), \(N, C\)"):
+        F.cross_entropy(np.zeros(()), np.array([0.0]))
 
 
 def test_cross_entropy_target_out_of_range_names_index_and_value():

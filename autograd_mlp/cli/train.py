@@ -293,7 +293,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=SCHEDULES,
         default=None,
         help="learning-rate schedule per epoch: none, step (x0.1 after each third of the "
-        "epochs) or cosine (down to 0 at the last epoch) (default: cosine)",
+        "epochs) or cosine (towards 0, reached just after the last epoch) (default: cosine)",
     )
     opt.add_argument(
         "--batch-size",

@@ -1,4 +1,7 @@
-"""Neural-network building blocks: modules, layers and initialisers.
+"""Neural-network building blocks: modules, layers, initialisers and utilities.
+
+Names, constructor arguments, defaults, buffers and ``state_dict`` keys follow
+``torch.nn``.
 
 Examples
 --------
@@ -10,22 +13,70 @@ Examples
 (4, 3)
 """
 
-from . import init
-from .layers import MLP, Linear, LogSoftmax, ReLU, Sequential, Sigmoid, Softmax, Tanh
+from . import init, utils
+from .activation import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
+from .containers import ModuleDict, ModuleList, Sequential
+from .dropout import Dropout
+from .layers import MLP, Flatten, Identity, Linear
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
+from .norm import BatchNorm1d, LayerNorm
+from .sparse import Embedding
 
 __all__ = [
+    "CELU",
+    "ELU",
+    "GELU",
     "MLP",
+    "SELU",
+    "BatchNorm1d",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
+    "Identity",
     "IncompatibleKeys",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
+    "Mish",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "Parameter",
     "ReLU",
+    "ReLU6",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "StateDictError",
     "Tanh",
     "init",
+    "utils",
 ]

@@ -1,8 +1,10 @@
 """Weight initialisation, in place, with a seedable random generator.
 
-Every function fills ``tensor.data`` in place and returns the tensor. Random
-draws come from ``rng`` when given, otherwise from this module's generator, which
-:func:`manual_seed` resets; layers draw their default weights from it too, so
+Every function fills ``tensor.data`` in place (bumping its version counter, as
+any in-place write does) and returns the tensor. Random draws come from ``rng``
+when given, otherwise from the package's generator
+(:func:`autograd_mlp.random.default_generator`), which ``ag.manual_seed`` — here
+also :func:`manual_seed` — reseeds; layers draw their default weights from it too, so
 
 >>> from autograd_mlp import nn
 >>> nn.init.manual_seed(0); a = nn.Linear(3, 2).weight.data.copy()
@@ -21,28 +23,31 @@ from typing import Any
 
 import numpy as np
 
+from .. import random as _random
 from ..tensor import Tensor
 
 __all__ = [
     "calculate_gain",
+    "constant_",
     "get_rng",
     "kaiming_normal_",
     "kaiming_uniform_",
     "manual_seed",
     "normal_",
     "ones_",
+    "orthogonal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
     "zeros_",
 ]
 
-# Unseeded until manual_seed(): like PyTorch, runs differ unless asked otherwise.
-_rng = np.random.default_rng()
+manual_seed = _random.manual_seed
+"""Alias of ``ag.manual_seed``: reseed the package's generator."""
 
 
-def manual_seed(seed: int) -> None:
-    """Reset the generator that initialisers (and layers' default init) draw from.
+def get_rng() -> np.random.Generator:
+    """The package's current generator (the one ``ag.manual_seed`` last set).
 
     Examples
     --------
@@ -52,13 +57,7 @@ def manual_seed(seed: int) -> None:
     >>> a == get_rng().random()
     True
     """
-    global _rng
-    _rng = np.random.default_rng(seed)
-
-
-def get_rng() -> np.random.Generator:
-    """The module's current generator (the one :func:`manual_seed` last set)."""
-    return _rng
+    return _random.default_generator()
 
 
 def _data(fn: str, tensor: Any) -> np.ndarray:
@@ -72,6 +71,8 @@ def _fill(fn: str, tensor: Any, values: Any) -> Any:
     """``tensor``'s data set to ``values``, or to ``values(shape)`` if callable."""
     data = _data(fn, tensor)
     data[...] = values(data.shape) if callable(values) else values
+    if isinstance(tensor, Tensor):
+        tensor._version += 1
     return tensor
 
 
@@ -93,7 +94,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     >>> round(calculate_gain("relu"), 4), round(calculate_gain("tanh"), 4)
     (1.4142, 1.6667)
     """
-    if nonlinearity in ("linear", "identity", "sigmoid"):
+    linear_like = ("linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d")
+    if nonlinearity in linear_like or nonlinearity.startswith("conv_transpose"):
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3.0
@@ -111,7 +113,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
 
 def _generator(rng: np.random.Generator | None) -> np.random.Generator:
-    return _rng if rng is None else rng
+    return _random.default_generator() if rng is None else rng
 
 
 def uniform_(
@@ -153,6 +155,54 @@ def zeros_(tensor: Any) -> Any:
     tensor([0., 0.])
     """
     return _fill("zeros_", tensor, 0.0)
+
+
+def constant_(tensor: Any, val: float) -> Any:
+    """Fill with ``val``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> constant_(ag.Tensor([0.0, 0.0]), 0.5)
+    tensor([0.5, 0.5])
+    """
+    return _fill("constant_", tensor, val)
+
+
+def orthogonal_(tensor: Any, gain: float = 1.0, rng: np.random.Generator | None = None) -> Any:
+    """Fill with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., PyTorch's recipe).
+
+    The tensor is viewed as ``(shape[0], rest)``; the QR decomposition of a
+    Gaussian matrix, with the signs of R's diagonal folded in, gives rows (or
+    columns, whichever are fewer) that are orthonormal.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> w = orthogonal_(ag.Tensor(np.zeros((3, 5))), rng=np.random.default_rng(0)).data
+    >>> bool(np.allclose(w @ w.T, np.eye(3), atol=1e-6))
+    True
+    """
+    data = _data("orthogonal_", tensor)
+    if data.ndim < 2:
+        raise ValueError(
+            f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
+            f"{data.shape}"
+        )
+    rows = data.shape[0]
+    cols = data.size // rows if rows else 0
+
+    def values(shape: tuple[int, ...]) -> np.ndarray:
+        flat = _generator(rng).normal(0.0, 1.0, size=(rows, cols))
+        if rows < cols:
+            flat = flat.T
+        q, r = np.linalg.qr(flat)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return gain * q.reshape(shape)
+
+    return _fill("orthogonal_", tensor, values)
 
 
 def ones_(tensor: Any) -> Any:

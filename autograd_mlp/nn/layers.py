@@ -1,22 +1,32 @@
-"""Layers: ``Linear``, the activations, ``Sequential`` and the ready-made ``MLP``."""
+"""Layers: ``Linear``, ``Identity``, ``Flatten`` and the ready-made ``MLP``.
+
+The activations, containers, normalisation, dropout and embedding layers live
+in their own modules and are re-exported here and from :mod:`autograd_mlp.nn`.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .. import functional as F
 from .. import ops
 from ..errors import ShapeError
 from ..tensor import Tensor
+from . import activation as _act
 from . import init as _init
+from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .containers import Sequential
+from .dropout import Dropout
 from .module import Module, Parameter
+from .norm import BatchNorm1d, LayerNorm
 
 __all__ = [
     "MLP",
+    "Flatten",
+    "Identity",
     "Linear",
     "LogSoftmax",
     "ReLU",
@@ -100,91 +110,80 @@ class Linear(Module):
         )
 
 
-class ReLU(Module):
-    """Elementwise ``max(x, 0)``."""
-
-    def forward(self, x: Any) -> Tensor:
-        return F.relu(x)
-
-
-class Sigmoid(Module):
-    """Elementwise logistic function."""
-
-    def forward(self, x: Any) -> Tensor:
-        return F.sigmoid(x)
-
-
-class Tanh(Module):
-    """Elementwise hyperbolic tangent."""
-
-    def forward(self, x: Any) -> Tensor:
-        return F.tanh(x)
-
-
-class Softmax(Module):
-    """Softmax along ``axis`` (default the last)."""
-
-    def __init__(self, axis: int = -1) -> None:
-        super().__init__()
-        self.axis = axis
-
-    def forward(self, x: Any) -> Tensor:
-        return F.softmax(x, axis=self.axis)
-
-    def extra_repr(self) -> str:
-        return f"axis={self.axis}"
-
-
-class LogSoftmax(Softmax):
-    """Log-softmax along ``axis`` (default the last)."""
-
-    def forward(self, x: Any) -> Tensor:
-        return F.log_softmax(x, axis=self.axis)
-
-
-class Sequential(Module):
-    """Modules applied one after another; indexable, with sub-modules named ``"0"``, ``"1"``...
+class Identity(Module):
+    """Returns its input unchanged (any constructor arguments are ignored, as in PyTorch).
 
     Examples
     --------
-    >>> net = Sequential(Linear(2, 4), ReLU(), Linear(4, 1))
-    >>> len(net), type(net[1]).__name__, [n for n, _ in net.named_parameters()][:2]
-    (3, 'ReLU', ['0.weight', '0.bias'])
+    >>> import autograd_mlp as ag
+    >>> Identity(54, unused="x")(ag.tensor([1.0]))
+    tensor([1.])
     """
 
-    def __init__(self, *modules: Module) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
-        for i, module in enumerate(modules):
-            if not isinstance(module, Module):
-                raise TypeError(
-                    f"Sequential: argument {i} must be a Module, got {type(module).__name__}"
-                )
-            self._register(str(i), module)
 
     def forward(self, x: Any) -> Any:
-        for module in self._modules.values():
-            x = module(x)
         return x
 
-    def __len__(self) -> int:
-        return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+class Flatten(Module):
+    """Merge axes ``start_dim`` to ``end_dim`` into one (by default all but the batch axis).
 
-    def __getitem__(self, index: int | slice) -> Any:
-        modules = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*modules[index])
-        try:
-            return modules[index]
-        except (IndexError, TypeError):
-            raise IndexError(
-                f"Sequential: index {index!r} out of range for {len(modules)} modules"
-            ) from None
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Flatten()(np.zeros((2, 3, 4))).shape
+    (2, 12)
+    >>> Flatten(0, 1)(np.zeros((2, 3, 4))).shape
+    (6, 4)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = int(start_dim), int(end_dim)
+
+    def forward(self, x: Any) -> Tensor:
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        n = max(x.ndim, 1)
+        start = self.start_dim + n if self.start_dim < 0 else self.start_dim
+        end = self.end_dim + n if self.end_dim < 0 else self.end_dim
+        if not (0 <= start < n and 0 <= end < n):
+            where = f"layer {self._name!r}" if self._name else "Flatten"
+            raise ShapeError(
+                f"{where} ({self.extra_repr()}): dimensions out of range for an input of "
+                f"shape {x.shape}"
+            )
+        if start > end:
+            where = f"layer {self._name!r}" if self._name else "Flatten"
+            raise ShapeError(f"{where} ({self.extra_repr()}): start_dim comes after end_dim")
+        shape = x.shape[:start] + (-1,) + x.shape[end + 1 :] if x.ndim else (1,)
+        return x.reshape(*shape)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-_ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
+# Names MLP accepts for its activation: PyTorch's function names.
+_ACTIVATIONS: dict[str, type[Module]] = {
+    "relu": ReLU,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "leaky_relu": _act.LeakyReLU,
+    "elu": _act.ELU,
+    "selu": _act.SELU,
+    "celu": _act.CELU,
+    "gelu": _act.GELU,
+    "silu": _act.SiLU,
+    "mish": _act.Mish,
+    "softplus": _act.Softplus,
+    "hardtanh": _act.Hardtanh,
+    "relu6": _act.ReLU6,
+    "hardswish": _act.Hardswish,
+    "softsign": _act.Softsign,
+}
+
+_NORMS: dict[str, Callable[[int], Module]] = {"layer": LayerNorm, "batch": BatchNorm1d}
 
 _INITS: dict[str, Callable[..., Any]] = {
     "xavier_uniform": _init.xavier_uniform_,
@@ -197,29 +196,37 @@ _INITS: dict[str, Callable[..., Any]] = {
 class MLP(Module):
     """A multi-layer perceptron: ``Linear`` layers with an activation between them.
 
-    The activation follows every layer but the last, so the network returns raw
-    scores (logits): pair it with ``F.cross_entropy``.
+    Each hidden layer is ``Linear → norm → activation → dropout`` (the norm and
+    dropout only when asked for); the last layer is a bare ``Linear``, so the
+    network returns raw scores (logits): pair it with ``F.cross_entropy``.
 
     Parameters
     ----------
     sizes : sequence of int
         Layer widths from input to output, e.g. ``[784, 100, 10]``; at least two.
-    activation : {"relu", "sigmoid", "tanh"} or Module subclass
-        The nonlinearity (a class is instantiated once per hidden layer).
+    activation : str or Module subclass
+        The nonlinearity: ``"relu"`` (default), ``"sigmoid"``, ``"tanh"``,
+        ``"leaky_relu"``, ``"gelu"``, ``"silu"``, ... (``F``'s names), or a class
+        instantiated once per hidden layer.
+    dropout : float
+        Dropout probability after each hidden activation (0 adds no layer).
+    norm : {None, "layer", "batch"}
+        ``LayerNorm`` or ``BatchNorm1d`` after each hidden ``Linear``.
     init : {"xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal"} \
 or callable, optional
         Weight initialisation; biases are then zeroed. Kaiming uses the gain of
         ``activation`` (relu for a custom class). A callable is applied to each
         weight Parameter as ``init(weight)``. ``None`` keeps ``Linear``'s default.
     rng : numpy.random.Generator, optional
-        Generator for the initial values (default: :mod:`nn.init`'s).
+        Generator for the initial values (default: the package's, which
+        ``ag.manual_seed`` seeds).
 
     Notes
     -----
-    The layers live in ``self.layers``, a :class:`Sequential` alternating
-    ``Linear`` and activation, so parameters are named ``layers.0.weight``,
-    ``layers.0.bias``, ``layers.2.weight``, ... (even indices are the ``Linear``
-    layers; ``layers.{2k}`` is the k-th one).
+    The layers live in ``self.layers``, a :class:`Sequential`. Without norm and
+    dropout it alternates ``Linear`` and activation, so parameters are named
+    ``layers.0.weight``, ``layers.0.bias``, ``layers.2.weight``, ... (the names
+    checkpoints rely on); each norm or dropout layer shifts the later indices.
 
     Examples
     --------
@@ -234,12 +241,16 @@ or callable, optional
         (2): Linear(in_features=100, out_features=10, bias=True)
       )
     )
+    >>> [type(m).__name__ for m in MLP([4, 8, 2], dropout=0.1, norm="layer").layers]
+    ['Linear', 'LayerNorm', 'ReLU', 'Dropout', 'Linear']
     """
 
     def __init__(
         self,
         sizes: Any,
         activation: str | type[Module] = "relu",
+        dropout: float = 0.0,
+        norm: str | None = None,
         init: str | Callable[[Parameter], Any] | None = None,
         *,
         rng: np.random.Generator | None = None,
@@ -251,17 +262,10 @@ or callable, optional
                 f"MLP: sizes must be a list of at least two layer widths, got {sizes!r}"
             )
         sizes = [_positive_int("MLP", f"sizes[{i}]", n) for i, n in enumerate(sizes)]
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(
-                    f"MLP: activation must be one of {sorted(_ACTIVATIONS)} or a Module "
-                    f"class, got {activation!r}"
-                )
-            act_cls = _ACTIVATIONS[activation]
-        elif isinstance(activation, type) and issubclass(activation, Module):
-            act_cls = activation
-        else:
-            raise TypeError(f"MLP: activation must be a name or a Module class, got {activation!r}")
+        act_cls = self._activation_class(activation)
+        if norm is not None and norm not in _NORMS:
+            raise ValueError(f"MLP: norm must be None, 'layer' or 'batch', got {norm!r}")
+        Dropout(dropout)  # validates p with Dropout's own message
         init_fn = self._init_function(init, activation)
 
         layers: list[Module] = []
@@ -273,9 +277,26 @@ or callable, optional
                     _init.zeros_(layer.bias)
             layers.append(layer)
             if i < len(sizes) - 2:
+                if norm is not None:
+                    layers.append(_NORMS[norm](n_out))
                 layers.append(act_cls())
+                if dropout:
+                    layers.append(Dropout(dropout))
         self.sizes = sizes
         self.layers = Sequential(*layers)
+
+    @staticmethod
+    def _activation_class(activation: Any) -> type[Module]:
+        if isinstance(activation, str):
+            if activation not in _ACTIVATIONS:
+                raise ValueError(
+                    f"MLP: activation must be one of {sorted(_ACTIVATIONS)} or a Module "
+                    f"class, got {activation!r}"
+                )
+            return _ACTIVATIONS[activation]
+        if isinstance(activation, type) and issubclass(activation, Module):
+            return activation
+        raise TypeError(f"MLP: activation must be a name or a Module class, got {activation!r}")
 
     @staticmethod
     def _init_function(
@@ -291,13 +312,10 @@ or callable, optional
             )
         fn = _INITS[init]
         if init.startswith("kaiming"):
-            gain = activation if isinstance(activation, str) else "relu"
+            gains = ("relu", "leaky_relu", "tanh", "sigmoid", "selu")
+            gain = activation if isinstance(activation, str) and activation in gains else "relu"
             return lambda w, rng: fn(w, nonlinearity=gain, rng=rng)
         return lambda w, rng: fn(w, rng=rng)
 
     def forward(self, x: Any) -> Tensor:
-        # The Sequential's loop, run here: calling self.layers(x) would add a
-        # Module.__call__ per step, and each op records its own layer's name anyway.
-        for layer in self.layers._modules.values():
-            x = layer(x)
-        return x
+        return self.layers(x)

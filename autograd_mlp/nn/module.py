@@ -1,17 +1,27 @@
 """``Module`` and ``Parameter``: the building blocks of networks.
 
-A module registers the :class:`Parameter` s and sub-modules assigned to its
-attributes, in assignment order, so ``parameters()`` and ``state_dict()`` are
-deterministic. Each sub-module learns its qualified name (``"layers.0"``) when it
-is first assigned to a parent; ``Module.__call__`` publishes that name while its
-``forward`` runs, so every graph node records which layer made it (``node.scope``,
-used by the graph drawer to group nodes per module).
+A module registers the :class:`Parameter` s, buffers and sub-modules assigned to
+its attributes, in assignment order, so ``parameters()`` and ``state_dict()`` are
+deterministic and named as in PyTorch. Each sub-module learns its qualified name
+(``"layers.0"``) when it is first assigned to a parent; ``Module.__call__``
+publishes that name while its ``forward`` runs, so every graph node records which
+layer made it (``node.scope``, used by the graph drawer to group nodes per module).
+
+Every module also remembers how it was built: the arguments of the outermost
+``__init__`` call, bound to its signature with defaults filled in, are kept in
+``module._init_args`` and returned by :meth:`Module._constructor` as
+``(cls, kwargs)``, and ``cls._from_init_args(kwargs)`` (which spreads ``*args``
+parameters) builds the same architecture again; arguments that are modules
+(``Sequential``'s) have their own ``_constructor()``. Checkpoints use this to
+rebuild a saved model.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -51,24 +61,65 @@ class StateDictError(ValueError):
 
 
 class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped."""
+    """What ``load_state_dict`` did not match (PyTorch's ``_IncompatibleKeys``)."""
 
     missing_keys: list[str]
     unexpected_keys: list[str]
 
 
-# Stands for "no positional argument" in Module.__call__ (None is a valid input).
-_NO_INPUT: Any = object()
+# Marks a module whose outermost __init__ is still running (see _record_init_args).
+_BUILDING: Any = object()
 
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
+def _bound_arguments(signature: inspect.Signature, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{parameter name: value}`` for one call, defaults filled in; ``*args``
+    parameters become lists, ``**kwargs`` parameters dicts (shallow copies, so a
+    caller mutating its list later does not change the record)."""
+    bound = signature.bind(None, *args, **kwargs)  # None stands for self
+    bound.apply_defaults()
+    recorded: dict[str, Any] = {}
+    for i, (name, value) in enumerate(bound.arguments.items()):
+        if i == 0:
+            continue
+        if signature.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL:
+            value = list(value)
+        elif isinstance(value, list):
+            value = list(value)
+        elif isinstance(value, dict):
+            value = dict(value)
+        recorded[name] = value
+    return recorded
+
+
+def _record_init_args(init: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a subclass ``__init__`` so the outermost call records its arguments."""
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def __init__(self: Module, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        d = self.__dict__
+        if "_init_args" in d:  # an inner call: super().__init__(...) of a subclass
+            init(self, *args, **kwargs)
+            return
+        d["_init_args"] = _BUILDING
+        try:
+            init(self, *args, **kwargs)
+        except BaseException:
+            d.pop("_init_args", None)
+            raise
+        d["_init_args"] = _bound_arguments(signature, args, kwargs)
+
+    return __init__
+
+
 class Module:
     """Base class of layers and networks.
 
-    Subclasses call ``super().__init__()`` first, assign parameters and
+    Subclasses call ``super().__init__()`` first, assign parameters, buffers and
     sub-modules as attributes, and define ``forward``. Calling the module runs
     ``forward``.
 
@@ -77,9 +128,9 @@ class Module:
     >>> import autograd_mlp as ag
     >>> from autograd_mlp import nn
     >>> class Affine(nn.Module):
-    ...     def __init__(self):
+    ...     def __init__(self, scale=2.0):
     ...         super().__init__()
-    ...         self.scale = nn.Parameter([2.0])
+    ...         self.scale = nn.Parameter([scale])
     ...         self.shift = nn.Parameter([1.0])
     ...     def forward(self, x):
     ...         return x * self.scale + self.shift
@@ -88,18 +139,81 @@ class Module:
     ['scale', 'shift']
     >>> m(ag.tensor([3.0]))
     tensor([7.], grad_fn=<add>)
+    >>> m._constructor()
+    (<class 'autograd_mlp.nn.module.Affine'>, {'scale': 2.0})
     """
 
+    # Written through __dict__ in __init__ (so __setattr__'s registration is
+    # bypassed); declared here for readers and type checkers.
     training: bool
+    _init_args: dict[str, Any]
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _non_persistent_buffers: set[str]
+    _modules: dict[str, Module]
+    _name: str
+    _owner: Module | None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _record_init_args(cls.__dict__["__init__"])  # type: ignore[method-assign]
 
     def __init__(self) -> None:
         d = self.__dict__
         d["_parameters"] = {}
+        d["_buffers"] = {}
+        d["_non_persistent_buffers"] = set()
         d["_modules"] = {}
         d["training"] = True
+        d.setdefault("_init_args", {})  # a subclass without its own __init__
         # Qualified name from the root ("" for a root), and the parent that named it.
         d["_name"] = ""
         d["_owner"] = None
+
+    def _constructor(self) -> tuple[type[Module], dict[str, Any]]:
+        """``(class, arguments)`` that build this module's architecture again.
+
+        The arguments are those of the outermost ``__init__`` call, by parameter
+        name, defaults included; a ``*args`` parameter (``Sequential(*modules)``)
+        is a list under its name. Containers report their current children.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> nn.Linear(3, 2)._constructor()[1]
+        {'in_features': 3, 'out_features': 2, 'bias': True, 'rng': None}
+        """
+        args = self.__dict__.get("_init_args")
+        if args is None or args is _BUILDING:
+            args = {}
+        return type(self), dict(args)
+
+    @classmethod
+    def _from_init_args(cls, arguments: Mapping[str, Any]) -> Module:
+        """Build ``cls`` from arguments as :meth:`_constructor` reports them
+        (``*args`` lists spread, ``**kwargs`` dicts merged).
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+        >>> cls, args = net._constructor()
+        >>> cls._from_init_args(args)
+        Sequential(
+          (0): Linear(in_features=2, out_features=3, bias=True)
+          (1): ReLU()
+        )
+        """
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind_partial(None)
+        for name in list(signature.parameters)[1:]:
+            if name in arguments:
+                bound.arguments[name] = arguments[name]
+        unknown = sorted(set(arguments) - set(signature.parameters))
+        if unknown:
+            raise TypeError(f"{cls.__name__}: unexpected constructor arguments {unknown}")
+        return cls(*bound.args[1:], **bound.kwargs)
 
     # ------------------------------------------------------------------ registration
     def _registries(self) -> tuple[dict[str, Parameter | None], dict[str, Module]]:
@@ -112,10 +226,19 @@ class Module:
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, (Parameter, Module)) or name in self.__dict__.get("_parameters", ()):
+        d = self.__dict__
+        if isinstance(value, (Parameter, Module)) or name in d.get("_parameters", ()):
             self._register(name, value)
-        elif name in self.__dict__.get("_modules", ()):
+        elif name in d.get("_modules", ()):
             self._register(name, value)
+        elif name in d.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to buffer "
+                    f"{name!r} (a Tensor or None expected)"
+                )
+            d["_buffers"][name] = value
+            object.__setattr__(self, name, value)
         else:
             object.__setattr__(self, name, value)
 
@@ -123,10 +246,14 @@ class Module:
         params, modules = self._registries()
         params.pop(name, None)
         modules.pop(name, None)
+        self.__dict__["_buffers"].pop(name, None)
+        self.__dict__["_non_persistent_buffers"].discard(name)
         object.__delattr__(self, name)
 
     def _register(self, name: str, value: Any) -> None:
         params, modules = self._registries()
+        if isinstance(value, (Parameter, Module)):
+            self.__dict__["_buffers"].pop(name, None)
         if isinstance(value, Parameter):
             modules.pop(name, None)
             params[name] = value
@@ -152,10 +279,24 @@ class Module:
         object.__setattr__(self, name, value)
 
     def _rename(self, qualified: str) -> None:
-        self.__dict__["_name"] = qualified
-        for name, child in self._modules.items():
-            if child._owner is self:
-                child._rename(_join(qualified, name))
+        # Iterative: a deep chain of modules must not hit the recursion limit.
+        stack = [(self, qualified)]
+        while stack:
+            module, name = stack.pop()
+            module.__dict__["_name"] = name
+            stack.extend(
+                (child, _join(name, child_name))
+                for child_name, child in module._modules.items()
+                if child._owner is module
+            )
+
+    def _check_new_name(self, fn: str, name: Any, registry: Mapping[str, Any]) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{fn}: name must be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{fn}: name must be non-empty and contain no '.', got {name!r}")
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f"{fn}: attribute {name!r} already exists on {type(self).__name__}")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or an empty slot, ``None``) under ``name``."""
@@ -167,43 +308,84 @@ class Module:
         self._registries()[0][name] = param
         object.__setattr__(self, name, param)
 
-    def add_module(self, name: str, module: Module) -> None:
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a Tensor that is state but not a parameter (e.g. running means).
+
+        Buffers are listed by :meth:`buffers` and, when ``persistent``, saved in
+        :meth:`state_dict` after the module's own parameters, as in PyTorch.
+        Optimisers never see them.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp import nn
+        >>> m = nn.Linear(2, 1)
+        >>> m.register_buffer("count", ag.tensor(0))
+        >>> list(m.state_dict())
+        ['weight', 'bias', 'count']
+        """
+        if "_buffers" not in self.__dict__:
+            self._registries()  # raises the "super().__init__()" error
+        buffers = self.__dict__["_buffers"]
+        self._check_new_name("register_buffer", name, buffers)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: cannot assign {type(tensor).__name__} to buffer {name!r} "
+                "(a Tensor or None expected)"
+            )
+        buffers[name] = tensor
+        if persistent:
+            self.__dict__["_non_persistent_buffers"].discard(name)
+        else:
+            self.__dict__["_non_persistent_buffers"].add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as a sub-module called ``name``."""
-        if not isinstance(module, Module):
+        if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
+        if module is None:
+            self._registries()[1][name] = None  # type: ignore[assignment]
+            object.__setattr__(self, name, None)
+            return
         self._register(name, module)
+
+    register_module = add_module
 
     # ------------------------------------------------------------------ running
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The module's computation; subclasses define it, callers use ``module(x)``."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
-    def __call__(self, x: Any = _NO_INPUT, /, *args: Any, **kwargs: Any) -> Any:
-        # Hot path, once per layer per step. The qualified name was computed at
-        # registration, not here. The usual call, one positional input, goes on
-        # as forward(x): re-spreading *args and **kwargs costs 0.1 µs a call.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The module scope names the nodes forward records (for drawings). The
+        # qualified name was computed at registration, not here.
         _scope.append(self._name)
         try:
-            if not (args or kwargs or x is _NO_INPUT):
-                return self.forward(x)
-            if x is _NO_INPUT:
-                return self.forward(*args, **kwargs)
-            return self.forward(x, *args, **kwargs)
+            return self.forward(*args, **kwargs)
         finally:
             _scope.pop()
 
     # ------------------------------------------------------------------ traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """Direct sub-modules with their attribute names."""
-        yield from self._modules.items()
+        """Direct sub-modules with their attribute names, each once."""
+        seen: set[int] = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
 
     def children(self) -> Iterator[Module]:
         """Direct sub-modules."""
         for _, module in self.named_children():
             yield module
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module (named ``prefix``) and all sub-modules, depth first, each once.
+    def named_modules(
+        self, memo: set[Any] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and all sub-modules, depth first (PyTorch's order).
+
+        A module reachable twice is listed once unless ``remove_duplicate`` is False.
 
         Examples
         --------
@@ -211,23 +393,48 @@ class Module:
         >>> [name for name, _ in nn.MLP([2, 3, 1]).named_modules()]
         ['', 'layers', 'layers.0', 'layers.1', 'layers.2']
         """
-        seen: set[int] = set()
-        stack: list[tuple[str, Module]] = [(prefix, self)]
+        seen: set[Any] = set() if memo is None else memo
+        # (name, module, ids of its ancestors): the ancestors stop a cycle when
+        # duplicates are kept.
+        stack: list[tuple[str, Module, frozenset[int]]] = [(prefix, self, frozenset())]
         while stack:
-            name, module = stack.pop()
-            if id(module) in seen:
+            name, module, above = stack.pop()
+            if remove_duplicate:
+                if module in seen:
+                    continue
+                seen.add(module)
+            elif id(module) in above:
                 continue
-            seen.add(id(module))
             yield name, module
+            inner = above | {id(module)}
             stack.extend(
-                (_join(name, child_name), child)
+                (_join(name, child_name), child, inner)
                 for child_name, child in reversed(module._modules.items())
+                if child is not None
             )
 
     def modules(self) -> Iterator[Module]:
         """This module and all sub-modules."""
         for _, module in self.named_modules():
             yield module
+
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = iter([(prefix, self)])
+        for module_name, module in modules:
+            for name, value in module.__dict__[registry].items():
+                if value is None:
+                    continue
+                if remove_duplicate:
+                    if id(value) in seen:
+                        continue
+                    seen.add(id(value))
+                yield _join(module_name, name), value
 
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
@@ -237,22 +444,61 @@ class Module:
         A parameter shared by two modules is listed once unless ``remove_duplicate``
         is False.
         """
-        seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for module_name, module in modules:
-            for name, param in module._parameters.items():
-                if param is None:
-                    continue
-                if remove_duplicate:
-                    if id(param) in seen:
-                        continue
-                    seen.add(id(param))
-                yield _join(module_name, name), param
+        yield from self._named_members(  # type: ignore[misc]
+            "_parameters", prefix, recurse, remove_duplicate
+        )
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """All parameters, each once, in registration order."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Buffers with dotted names (``"1.running_mean"``), in registration order.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [name for name, _ in nn.BatchNorm1d(3).named_buffers()]
+        ['running_mean', 'running_var', 'num_batches_tracked']
+        """
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """All buffers, each once."""
+        for _, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module (children first) and then on self; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> seen = []
+        >>> net = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+        >>> _ = net.apply(lambda m: seen.append(type(m).__name__))
+        >>> seen
+        ['Linear', 'ReLU', 'Sequential']
+        """
+        # Iterative post-order: (module, whether its children are already queued).
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            module, expanded = stack.pop()
+            if expanded:
+                fn(module)
+                continue
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Switch gradient recording for every parameter on or off; returns self."""
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
 
     # ------------------------------------------------------------------ state
     def zero_grad(self) -> None:
@@ -262,6 +508,8 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all sub-modules; returns self."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"train: mode must be a bool, got {mode!r}")
         for module in self.modules():
             module.__dict__["training"] = bool(mode)
         return self
@@ -270,8 +518,22 @@ class Module:
         """Set evaluation mode (``train(False)``); returns self."""
         return self.train(False)
 
+    def _state_tensors(self) -> OrderedDict[str, Tensor]:
+        """What the state dict holds, by key: each module's parameters, then its
+        persistent buffers, then its children's (PyTorch's order and names)."""
+        items: OrderedDict[str, Tensor] = OrderedDict()
+        for module_name, module in self.named_modules(remove_duplicate=False):
+            for name, param in module._parameters.items():
+                if param is not None:
+                    items[_join(module_name, name)] = param
+            skip = module._non_persistent_buffers
+            for name, buf in module._buffers.items():
+                if buf is not None and name not in skip:
+                    items[_join(module_name, name)] = buf
+        return items
+
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Copies of all parameter values, by dotted name, in registration order.
+        """Copies of all parameter and persistent buffer values, by dotted name.
 
         Examples
         --------
@@ -279,15 +541,12 @@ class Module:
         >>> list(nn.Linear(2, 3).state_dict())
         ['weight', 'bias']
         """
-        return OrderedDict(
-            (name, param.data.copy())
-            for name, param in self.named_parameters(remove_duplicate=False)
-        )
+        return OrderedDict((name, t.data.copy()) for name, t in self._state_tensors().items())
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
     ) -> IncompatibleKeys:
-        """Copy values from ``state_dict`` into the parameters, in place.
+        """Copy values from ``state_dict`` into the parameters and buffers, in place.
 
         Parameters
         ----------
@@ -306,19 +565,30 @@ class Module:
         StateDictError
             Naming every missing, unexpected and wrongly shaped key; nothing is
             copied in that case.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> nn.Linear(2, 3).load_state_dict(nn.Linear(2, 3).state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
         """
-        own = OrderedDict(self.named_parameters(remove_duplicate=False))
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict: expected a mapping of names to arrays, got "
+                f"{type(state_dict).__name__}"
+            )
+        own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         values: dict[str, np.ndarray] = {}
         wrong: list[str] = []
-        for name, param in own.items():
+        for name, target in own.items():
             if name not in state_dict:
                 continue
             value = state_dict[name]
             array = value.data if isinstance(value, Tensor) else np.asarray(value)
-            if array.shape != param.shape:
-                wrong.append(f"{name}: checkpoint {array.shape} vs model {param.shape}")
+            if array.shape != target.shape:
+                wrong.append(f"{name}: checkpoint {array.shape} vs model {target.shape}")
             elif array.dtype.kind not in "biuf":
                 wrong.append(f"{name}: dtype {array.dtype} is not numeric")
             else:
@@ -337,6 +607,7 @@ class Module:
             )
         for name, array in values.items():
             own[name].data[...] = array
+            own[name]._version += 1  # an in-place write, like any other
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------------ display
@@ -348,6 +619,7 @@ class Module:
         lines = [
             f"({name}): " + repr(module).replace("\n", "\n  ")
             for name, module in self._modules.items()
+            if module is not None
         ]
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not lines:

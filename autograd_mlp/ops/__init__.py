@@ -122,3 +122,11 @@ __all__ = [
     "tanh",
     "transpose",
 ]
+
+from .activations import Log1pExp, NormalCdf, log1pexp, normal_cdf  # noqa: E402
+
+__all__ += ["Log1pExp", "NormalCdf", "log1pexp", "normal_cdf"]
+
+from .loss import BinaryCrossEntropy, binary_cross_entropy  # noqa: E402
+
+__all__ += ["BinaryCrossEntropy", "binary_cross_entropy"]

@@ -1,4 +1,4 @@
-"""Optimisers (``SGD``, ``Adam``) and learning-rate schedules.
+"""Optimisers and learning-rate schedules, matching ``torch.optim`` step for step.
 
 Examples
 --------
@@ -12,17 +12,40 @@ tensor([1.], requires_grad=True)
 """
 
 from . import lr_scheduler
-from .adam import Adam
-from .lr_scheduler import CosineAnnealingLR, LRScheduler, StepLR
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    MultiStepLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    SequentialLR,
+    StepLR,
+)
 from .optimizer import Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
     "SGD",
+    "Adagrad",
     "Adam",
+    "AdamW",
     "CosineAnnealingLR",
+    "ExponentialLR",
     "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "OneCycleLR",
     "Optimizer",
+    "RMSprop",
+    "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
     "lr_scheduler",
 ]

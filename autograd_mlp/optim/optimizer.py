@@ -1,14 +1,18 @@
 """The ``Optimizer`` base class: parameter groups, per-parameter state, save/restore.
 
-Subclasses implement only :meth:`Optimizer._update`, the rule for one parameter;
-the base class walks the groups, skips parameters without a gradient, and turns
-state into plain numpy arrays and numbers for checkpoints.
+Subclasses declare their hyperparameters (``defaults`` and a validation rule for
+each) and implement only :meth:`Optimizer._update`, the rule for one parameter;
+the base class walks the groups, skips parameters without a gradient, bumps each
+updated parameter's version counter (an optimiser step is an in-place change),
+and turns state into plain numpy arrays and numbers for checkpoints.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -16,6 +20,46 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["Optimizer"]
+
+# Keys a group may carry besides its hyperparameters (PyTorch's schedulers and
+# tools write these); anything else is a typo, and an error.
+_EXTRA_GROUP_KEYS = frozenset({"initial_lr", "param_names"})
+
+
+def real(
+    owner: str,
+    name: str,
+    value: Any,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    high_open: bool = False,
+) -> float:
+    """``value`` as a float if it is a finite real number in ``[low, high]``
+    (``[low, high)`` when ``high_open``), else a ValueError naming the owner, the
+    hyperparameter and the value. numpy scalars count as numbers (``np.float32(0.1)``);
+    bools, strings, NaN and infinities do not.
+    """
+    number = (
+        not isinstance(value, (bool, np.bool_))
+        and isinstance(value, numbers.Real)
+        and math.isfinite(float(value))
+    )
+    if number and low <= float(value) <= high and not (high_open and float(value) == high):
+        return float(value)
+    if high == math.inf:
+        bounds = f"a number >= {low:g}"
+    else:
+        bounds = f"in [{low:g}, {high:g}{')' if high_open else ']'}"
+    note = "" if number or not isinstance(value, numbers.Real) else " (not finite)"
+    raise ValueError(f"{owner}: {name} must be {bounds}, got {value!r}{note}")
+
+
+def flag(owner: str, name: str, value: Any) -> bool:
+    """``value`` if it is a bool (numpy's too), else a ValueError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 class Optimizer:
@@ -41,23 +85,24 @@ class Optimizer:
     >>> import autograd_mlp as ag
     >>> from autograd_mlp.optim import SGD
     >>> w = ag.tensor([1.0], requires_grad=True)
-    >>> opt = SGD([w], lr=0.5)
-    >>> (w * 4).sum().backward()
-    >>> opt.step(); w
-    tensor([-1.], requires_grad=True)
+    >>> b = ag.tensor([0.0], requires_grad=True)
+    >>> opt = SGD([{"params": [w]}, {"params": [b], "lr": 0.1}], lr=0.5)
+    >>> (w * 4 + b).sum().backward()
+    >>> opt.step(); w, b
+    (tensor([-1.], requires_grad=True), tensor([-0.1], requires_grad=True))
     """
 
     def __init__(self, params: Iterable[Any], defaults: Mapping[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: dict[int, dict[str, Any]] = {}
-        # Work arrays shared by every parameter's update (see _scratch); not state.
-        self._scratch_space: dict[tuple[int, np.dtype], np.ndarray] = {}
-        self._scratch_views: dict[tuple[int, tuple[int, ...], np.dtype], np.ndarray] = {}
         self.param_groups: list[dict[str, Any]] = []
-        if isinstance(params, Tensor):
+        if isinstance(params, (Tensor, set, frozenset, Mapping)):
+            kind = "a single Tensor; wrap it in a list" if isinstance(params, Tensor) else (
+                f"a {type(params).__name__} (its order is not defined)"
+            )
             raise TypeError(
                 f"{self._name}: params must be an iterable of Tensors (e.g. "
-                "model.parameters()), got a single Tensor; wrap it in a list"
+                f"model.parameters()) or of parameter-group dicts, got {kind}"
             )
         groups = list(params)
         if not groups:
@@ -71,13 +116,35 @@ class Optimizer:
     def _name(self) -> str:
         return type(self).__name__
 
-    def add_param_group(self, group: Mapping[str, Any]) -> None:
-        """Add a group of parameters with its own hyperparameters."""
-        if not isinstance(group, Mapping) or "params" not in group:
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters.
+
+        Missing hyperparameters take the optimiser's defaults. A parameter already
+        in another group, or a key that is not a hyperparameter, is an error.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import Adam
+        >>> opt = Adam([ag.tensor([1.0], requires_grad=True)])
+        >>> opt.add_param_group({"params": [ag.tensor([2.0], requires_grad=True)], "lr": 0.1})
+        >>> [g["lr"] for g in opt.param_groups]
+        [0.001, 0.1]
+        """
+        if not isinstance(param_group, Mapping) or "params" not in param_group:
             raise TypeError(f"{self._name}: a parameter group must be a dict with 'params'")
-        params = group["params"]
+        unknown = sorted(set(param_group) - set(self.defaults) - _EXTRA_GROUP_KEYS - {"params"})
+        if unknown:
+            raise ValueError(
+                f"{self._name}: unknown key(s) {unknown} in a parameter group; "
+                f"hyperparameters are {sorted(self.defaults)}"
+            )
+        params = param_group["params"]
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{self._name}: a group's params must be a list, not a set")
         params = [params] if isinstance(params, Tensor) else list(params)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
+        mine: set[int] = set()
         for i, p in enumerate(params):
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -90,20 +157,25 @@ class Optimizer:
                 )
             if id(p) in seen:
                 raise ValueError(
+                    f"{self._name}: parameter {i} (shape {p.shape}) is already in another "
+                    "parameter group; a parameter may appear in only one"
+                )
+            if id(p) in mine:
+                raise ValueError(
                     f"{self._name}: parameter {i} (shape {p.shape}) appears more than once"
                 )
-            seen.add(id(p))
-        full = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
+            mine.add(id(p))
+        full = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
         self._check_hyperparameters(full)
         full["params"] = params
         self.param_groups.append(full)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
-        """Raise a clear error for invalid hyperparameters (subclasses extend)."""
-        lr = group.get("lr")
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr >= 0:
-            raise ValueError(f"{self._name}: learning rate must be a number >= 0, got {lr!r}")
-        group["lr"] = float(lr)
+        """Validate (and normalise, e.g. to float) the group's hyperparameters in
+        place; raise a ValueError naming the bad one. Subclasses extend."""
+        group["lr"] = real(self._name, "learning rate", group.get("lr"))
+        if "maximize" in group:
+            group["maximize"] = flag(self._name, "maximize", group["maximize"])
 
     # ------------------------------------------------------------------ lr
     @property
@@ -113,37 +185,46 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
+        lr = real(self._name, "learning rate", value)
         for group in self.param_groups:
-            self._check_hyperparameters({**group, "lr": value})
-            group["lr"] = float(value)
+            group["lr"] = lr
 
     # ------------------------------------------------------------------ stepping
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set ``.grad`` to None)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (``.grad`` to None, or zeros)."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.data[...] = 0
 
-    def step(self) -> None:
-        """Update every parameter that has a gradient, in place."""
-        states, update = self.state, self._update  # (looked up once, not per parameter)
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient, in place.
+
+        ``closure``, if given, re-evaluates the model and returns the loss (with
+        grad mode on); its result is returned, as in PyTorch.
+        """
+        loss = None
+        if closure is not None:
+            loss = closure()
+        # The rules work on the numpy arrays, so no graph is recorded.
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
+                if p.grad is None:
                     continue
-                param, grad = p.data, grad.data
+                param, grad = p.data, p.grad.data
                 # backward() always fits gradients to their leaf; a .grad set by
                 # hand might not, and would otherwise broadcast silently.
                 if grad.shape != param.shape:
                     raise ValueError(
-                        f"{self._name}.step: gradient of shape {grad.shape} does not fit "
-                        f"parameter of shape {param.shape}"
+                        f"{self._name}.step: gradient of shape {grad.shape} does not "
+                        f"fit parameter of shape {param.shape}"
                     )
-                state = states.get(id(p))
-                if state is None:
-                    state = states[id(p)] = {}
-                update(param, grad, state, group)
+                state = self.state.setdefault(id(p), {})
+                self._update(param, grad, state, group)
+                p._version += 1  # an in-place change: saved copies are now stale
+        return loss
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -151,27 +232,6 @@ class Optimizer:
         """Update ``param`` in place from ``grad``. Must not write into ``grad``
         (it is the parameter's ``.grad``)."""
         raise NotImplementedError
-
-    def _scratch(self, like: np.ndarray, slot: int = 0) -> np.ndarray:
-        """A work array of ``like``'s shape and dtype, so that an update rule can
-        write its intermediate results with ``out=`` and allocate nothing.
-
-        One buffer per ``slot`` (and dtype), as large as the largest parameter
-        seen, shared by all parameters: each update is done with it before the
-        next begins, so the memory is one parameter's worth, not a copy of every
-        parameter. Its contents are garbage on entry and are not kept. The view
-        for each shape is made once: slicing and reshaping on every call would
-        cost more than allocating a small temporary.
-        """
-        key = (slot, like.shape, like.dtype)
-        view = self._scratch_views.get(key)
-        if view is None:
-            buf = self._scratch_space.get((slot, like.dtype))
-            if buf is None or buf.size < like.size:
-                buf = self._scratch_space[slot, like.dtype] = np.empty(like.size, like.dtype)
-                self._scratch_views.clear()  # old views would keep the old buffer alive
-            view = self._scratch_views[key] = buf[: like.size].reshape(like.shape)
-        return view
 
     # ------------------------------------------------------------------ state
     def _params(self) -> list[Tensor]:
@@ -182,6 +242,14 @@ class Optimizer:
 
         ``{"state": {index: {...}}, "param_groups": [{..., "params": [index, ...]}]}``
         with parameters numbered in group order, as in PyTorch.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD
+        >>> opt = SGD([ag.tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> sorted(opt.state_dict()["param_groups"][0])
+        ['dampening', 'lr', 'maximize', 'momentum', 'nesterov', 'params', 'weight_decay']
         """
         index = {id(p): i for i, p in enumerate(self._params())}
         state = {
@@ -196,10 +264,44 @@ class Optimizer:
             groups.append(g)
         return {"state": state, "param_groups": groups}
 
+    def _restored_groups(self, saved_groups: list[Any]) -> list[dict[str, Any]]:
+        """The hyperparameters of each saved group, validated like a new group's."""
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{self._name}.load_state_dict: state has {len(saved_groups)} parameter "
+                f"groups, optimizer has {len(self.param_groups)}"
+            )
+        restored = []
+        for gi, (saved, own) in enumerate(zip(saved_groups, self.param_groups)):
+            if not isinstance(saved, Mapping) or "params" not in saved:
+                raise ValueError(f"{self._name}.load_state_dict: group {gi} is not a dict")
+            if len(saved["params"]) != len(own["params"]):
+                raise ValueError(
+                    f"{self._name}.load_state_dict: group {gi} has {len(saved['params'])} "
+                    f"parameters in the state, {len(own['params'])} in the optimizer"
+                )
+            unknown = sorted(set(saved) - set(self.defaults) - _EXTRA_GROUP_KEYS - {"params"})
+            if unknown:
+                raise ValueError(
+                    f"{self._name}.load_state_dict: unknown key(s) {unknown} in group {gi}"
+                )
+            group = {k: v for k, v in own.items() if k != "params"}
+            for k, v in saved.items():
+                if k != "params":
+                    group[k] = self._restore_hyperparameter(k, copy.deepcopy(v))
+            try:
+                self._check_hyperparameters(group)
+            except ValueError as exc:
+                raise ValueError(f"{self._name}.load_state_dict: group {gi}: {exc}") from None
+            restored.append(group)
+        return restored
+
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a :meth:`state_dict`; continuing then gives bit-identical updates.
 
-        State keys may be ints or their string forms (as after a JSON round trip).
+        Hyperparameters are validated as on construction; nothing changes if any
+        is invalid. State keys may be ints or their string forms (as after a JSON
+        round trip).
         """
         try:
             groups = list(state_dict["param_groups"])
@@ -208,18 +310,8 @@ class Optimizer:
             raise ValueError(
                 f"{self._name}.load_state_dict: expected a dict with 'state' and 'param_groups'"
             ) from None
-        if len(groups) != len(self.param_groups):
-            raise ValueError(
-                f"{self._name}.load_state_dict: state has {len(groups)} parameter groups, "
-                f"optimizer has {len(self.param_groups)}"
-            )
+        restored = self._restored_groups(groups)
         params = self._params()
-        for gi, (saved, own) in enumerate(zip(groups, self.param_groups)):
-            if len(saved["params"]) != len(own["params"]):
-                raise ValueError(
-                    f"{self._name}.load_state_dict: group {gi} has {len(saved['params'])} "
-                    f"parameters in the state, {len(own['params'])} in the optimizer"
-                )
         new_state: dict[int, dict[str, Any]] = {}
         for key, s in saved_state.items():
             i = int(key)
@@ -231,7 +323,8 @@ class Optimizer:
             p = params[i]
             entry: dict[str, Any] = {}
             for k, v in s.items():
-                if isinstance(v, np.ndarray):
+                if isinstance(v, (np.ndarray, list)) and k != "step":
+                    v = np.asarray(v)
                     if v.shape != p.shape:
                         raise ValueError(
                             f"{self._name}.load_state_dict: {k!r} of parameter {i} has shape "
@@ -240,10 +333,8 @@ class Optimizer:
                     v = v.astype(p.dtype, copy=True)
                 entry[k] = v
             new_state[id(p)] = entry
-        for saved, own in zip(groups, self.param_groups):
-            for k, v in saved.items():
-                if k != "params":
-                    own[k] = self._restore_hyperparameter(k, copy.deepcopy(v))
+        for group, own in zip(restored, self.param_groups):
+            own.update(group)
         self.state = new_state
 
     def _restore_hyperparameter(self, key: str, value: Any) -> Any:

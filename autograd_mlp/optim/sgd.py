@@ -1,4 +1,4 @@
-"""Stochastic gradient descent with optional momentum, Nesterov and weight decay."""
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
 
 from __future__ import annotations
 
@@ -7,24 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flag, real
 
 __all__ = ["SGD"]
 
 
-def _check_nonneg(owner: str, name: str, value: Any) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
-        raise ValueError(f"{owner}: {name} must be a number >= 0, got {value!r}")
-    return float(value)
-
-
 class SGD(Optimizer):
-    """Stochastic gradient descent, with PyTorch's update rule.
+    """Stochastic gradient descent, computed exactly as ``torch.optim.SGD``.
 
     For each parameter ``p`` with gradient ``g``::
 
+        g = -g                                      (if maximize)
         g = g + weight_decay * p                    (if weight_decay)
-        buf = g  (first step),  momentum * buf + g  (later steps)
+        buf = g  (first step),  momentum * buf + (1 - dampening) * g  (later)
         g = g + momentum * buf  if nesterov  else  buf      (if momentum)
         p -= lr * g
 
@@ -39,7 +34,13 @@ class SGD(Optimizer):
     weight_decay : float
         L2 penalty coefficient (>= 0), added to the gradient.
     nesterov : bool
-        Nesterov momentum (needs ``momentum > 0``).
+        Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+    dampening : float
+        Damping of the gradient's share of the momentum buffer (keyword only:
+        PyTorch puts it third, this library's v1 signature has ``weight_decay``
+        there).
+    maximize : bool
+        Ascend instead of descend.
 
     Examples
     --------
@@ -59,50 +60,47 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        dampening: float = 0.0,
+        maximize: bool = False,
     ) -> None:
         defaults = {
             "lr": lr,
             "momentum": momentum,
+            "dampening": dampening,
             "weight_decay": weight_decay,
             "nesterov": nesterov,
+            "maximize": maximize,
         }
         super().__init__(params, defaults)
 
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        group["momentum"] = _check_nonneg("SGD", "momentum", group["momentum"])
-        group["weight_decay"] = _check_nonneg("SGD", "weight_decay", group["weight_decay"])
-        group["nesterov"] = bool(group["nesterov"])
-        if group["nesterov"] and group["momentum"] == 0:
-            raise ValueError("SGD: nesterov=True needs momentum > 0, got momentum=0")
+        for name in ("momentum", "dampening", "weight_decay"):
+            group[name] = real("SGD", name, group[name])
+        group["nesterov"] = flag("SGD", "nesterov", group["nesterov"])
+        if group["nesterov"] and (group["momentum"] == 0 or group["dampening"] != 0):
+            raise ValueError(
+                "SGD: nesterov=True needs momentum > 0 and dampening = 0, got "
+                f"momentum={group['momentum']}, dampening={group['dampening']}"
+            )
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        # Weight decay and Nesterov write their intermediates into scratch space
-        # with out= (p.grad and the momentum buffer are only read); each line
-        # rounds exactly as the expression in the class docstring.
+        # Each line rounds as PyTorch's single-tensor SGD; p.grad is never written.
         momentum = group["momentum"]
+        if group["maximize"]:
+            grad = -grad
         if group["weight_decay"] != 0:
-            decayed = self._scratch(grad)
-            np.multiply(param, group["weight_decay"], out=decayed)
-            decayed += grad  # g + weight_decay * p
-            grad = decayed
+            grad = grad + group["weight_decay"] * param
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
             else:
                 buf *= momentum
-                buf += grad
-            if group["nesterov"]:
-                ahead = self._scratch(grad, 1)
-                np.multiply(buf, momentum, out=ahead)
-                ahead += grad  # g + momentum * buf
-                grad = ahead
-            else:
-                grad = buf
-        # One temporary, on purpose: measured in a training loop, writing lr * g
-        # into the shared scratch buffer was no faster than this (glibc hands back
-        # the block just freed), and finding the buffer costs 0.2 µs a parameter.
+                dampening = group["dampening"]
+                buf += grad if dampening == 0 else (1 - dampening) * grad
+            grad = grad + momentum * buf if group["nesterov"] else buf
         param -= group["lr"] * grad

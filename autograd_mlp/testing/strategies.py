@@ -570,3 +570,4 @@ __all__ = [
     "tensors",
     "valid_axes",
 ]
+from . import loss_signatures as _loss_signatures  # noqa: E402,F401  (registers its signatures)

@@ -158,6 +158,8 @@ def walk(
         parents = getattr(op, "parents", ())
         shapes = getattr(op, "shapes", ())
         for pos, (parent, shape) in enumerate(zip(parents, shapes)):
+            if parent is None:  # a constant operand: dropped with the inputs
+                continue
             if isinstance(parent, Tensor):
                 src = tensor_item(parent)
             else:
