@@ -23,6 +23,7 @@ from .ops import concatenate, stack
 
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
+from .jit import jit  # noqa: E402  # isort: skip
 
 # Single-sourced: pyproject.toml's version, read back from the installed metadata.
 try:
@@ -45,6 +46,7 @@ __all__ = [
     "functional",
     "grad",
     "is_grad_enabled",
+    "jit",
     "nn",
     "no_grad",
     "optim",
