@@ -285,7 +285,7 @@ def _reading(tracer: _Tracer, name: str, original: Any) -> Any:
         k = tracer.slot.get(id(t), 0)
         if k < 0 or (1_000_000 <= k < 2_000_000 and not t._requires_grad):
             return  # an argument, or a constant input: reading it is fine
-        tracer.bad_reads.append(f"{name} of {t._describe()}")
+        tracer.bad_reads.append(f".{name} of {t._describe()}")
 
     if isinstance(original, property):
         def getter(t: Tensor) -> Any:
@@ -376,7 +376,10 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
         if _module_key(m) != key:
             raise _untraceable(f"it changes the structure or mode of {type(m).__name__} while running")
     if tracer.bad_reads:
-        raise _untraceable(f"it reads the {tracer.bad_reads[0]} (a value the trace computes or writes) in Python")
+        raise _untraceable(
+            f"it reads {tracer.bad_reads[0]} (a value the trace computes or writes) in Python, "
+            "which a replay would not redo"
+        )
     if (default_generator().bit_generator.state, np.random.get_state()[1].tobytes()) != before:
         raise _untraceable("it draws random numbers (dropout in training mode?), which a replay would repeat")
     program = _Program(tracer, result)
