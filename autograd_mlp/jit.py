@@ -37,6 +37,9 @@ from .random import default_generator
 from .tensor import Tensor
 
 _OP, _WALK, _CALL = 0, 1, 2
+# Values are numbered: constants from 0, arguments ~i (negative), tensors read
+# from outside the step from _EXT, op outputs from _OUT.
+_EXT, _OUT = 1_000_000, 2_000_000
 _READS = ("data", "numpy", "item", "tolist", "__float__", "__int__", "__bool__", "__array__")
 _patch_lock = threading.Lock()
 
@@ -46,15 +49,19 @@ class TraceError(AutogradError):
 
 
 def _untraceable(why: str) -> TraceError:
-    return TraceError(f"ag.jit cannot trace this step: {why}; call the function eagerly (without ag.jit) instead")
+    return TraceError(
+        f"ag.jit cannot trace this step: {why}; call the function eagerly (without ag.jit) instead"
+    )
 
 
 def _module_key(m: Module) -> tuple[Any, ...]:
+    """What a replay assumes of a module: its mode, parameters and sub-modules."""
     d = m.__dict__
+    params, modules = d["_parameters"], d["_modules"]
     return (
-        m.training,
-        tuple(map(id, d["_parameters"].values())),
-        tuple(map(id, d["_modules"].values())),
+        d["training"],
+        tuple(map(id, params.values())) if params else (),
+        tuple(map(id, modules.values())) if modules else (),
     )
 
 
@@ -62,7 +69,6 @@ class _Tracer:
     """What one traced call did, as a program over numbered values."""
 
     def __init__(self, args: tuple[Any, ...]) -> None:
-        self.thread = threading.get_ident()
         self.consts: list[Any] = []
         self.args = args
         self.exts: list[Tensor] = []
@@ -82,10 +88,6 @@ class _Tracer:
                 self.slot[id(a)] = ~i
 
     # ----------------------------------------------------------- values
-    def _const(self, value: Any) -> int:
-        self.consts.append(value)
-        return len(self.consts) - 1
-
     def _tensor(self, t: Tensor) -> int:
         known = self.slot.get(id(t))
         if known is not None:
@@ -99,7 +101,7 @@ class _Tracer:
             )
         self.exts.append(t)
         self.keep.append(t)
-        self.slot[id(t)] = key = 1_000_000 + len(self.exts) - 1
+        self.slot[id(t)] = key = _EXT + len(self.exts) - 1
         return key
 
     def _source(self, x: Any, array: Any) -> tuple[int, Any]:
@@ -109,23 +111,22 @@ class _Tracer:
         known = self.slot.get(id(x)) if isinstance(x, np.ndarray) else None
         if known is not None:
             return known, (None if array is x else array.dtype)
-        return self._const(array), None
+        self.consts.append(array)
+        return len(self.consts) - 1, None
 
     def record(
-        self, cls: type, inputs: Any, arrays: list[Any], attrs: dict[str, Any], needs: list[bool],
-        result: Tensor,
+        self, cls: type, inputs: Any, arrays: Any, attrs: dict, needs: Any, result: Tensor
     ) -> None:
+        """Called by ``op.apply`` for every op the step applies."""
         sources, casts = [], []
         for x, a in zip(inputs, arrays):
             s, c = self._source(x, a)
             sources.append(s)
             casts.append(c)
-        from_args = tuple(
-            (k, self.slot[id(v)]) for k, v in attrs.items() if isinstance(v, np.ndarray) and id(v) in self.slot
-        )
+        from_args = tuple((k, self.slot[id(v)]) for k, v in attrs.items() if id(v) in self.slot)
         j = self.n_ops
         self.n_ops += 1
-        self.slot[id(result)] = 2_000_000 + j
+        self.slot[id(result)] = _OUT + j
         self.keep.append(result)
         if result._node is not None:
             self.node_op[id(result._node)] = j
@@ -136,21 +137,27 @@ class _Tracer:
         def key(p: Any) -> int:
             if isinstance(p, Tensor):
                 k = self._tensor(p)
-                if k < 1_000_000:
-                    raise _untraceable("backward reaches an argument of the step that requires grad")
+                if k < _EXT:
+                    raise _untraceable(
+                        "backward reaches an argument of the step that requires grad"
+                    )
                 return k
-            return 2_000_000 + self.node_op[id(p)]
+            return _OUT + self.node_op[id(p)]
 
-        plan = []
+        plan: list[tuple[int, Any]] = []
         for s in steps:
             if s.node is None:
                 plan.append((key(s.tensor), None))
                 continue
             if s.node._hooks or s.node._retain is not None:
-                raise _untraceable("a hook or retain_grad() is registered on a tensor the step computes")
+                raise _untraceable(
+                    "a hook or retain_grad() is registered on a tensor the step computes"
+                )
             j = self.node_op[id(s.node)]
-            parents = tuple(key(p) if need else None for p, need in zip(s.node.parents, s.node.needs_input_grad))
-            plan.append((2_000_000 + j, parents))
+            parents = tuple(
+                key(p) if need else None for p, need in zip(s.node.parents, s.node.needs_input_grad)
+            )
+            plan.append((_OUT + j, parents))
         self.program.append((_WALK, self.slot[id(root)], tuple(plan)))
 
     def output(self, value: Any) -> Any:
@@ -159,7 +166,7 @@ class _Tracer:
             return None
         if isinstance(value, Tensor):
             k = self.slot.get(id(value), -1)
-            if k < 2_000_000:
+            if k < _OUT:
                 raise _untraceable("it returns a tensor the step did not compute")
             return (k, value._requires_grad)
         if isinstance(value, (tuple, list)):
@@ -174,7 +181,6 @@ class _Program:
         self.exts, self.program = tracer.exts, tracer.program
         self.base: dict[int, Any] = dict(enumerate(tracer.consts))
         self.recipe = tracer.output(result)
-        self.n_args = len(tracer.args)
         self.ext_keys = [(t, t._data.shape, t._data.dtype, t._requires_grad) for t in self.exts]
         self.modules = list(tracer.modules.values())
         self.optimizers = [(o, _params_key(o)) for o in tracer.optimizers.values()]
@@ -182,7 +188,7 @@ class _Program:
     def still_valid(self) -> bool:
         for t, shape, dtype, rg in self.ext_keys:
             d = t._data
-            if d.shape != shape or d.dtype is not dtype or t._requires_grad is not rg or t._node is not None:
+            if d.shape != shape or d.dtype is not dtype or t._requires_grad is not rg or t._node:
                 return False
         for m, k in self.modules:
             if _module_key(m) != k:
@@ -194,7 +200,7 @@ class _Program:
         for i, a in enumerate(args):
             vals[~i] = a._data if isinstance(a, Tensor) else a
         for k, t in enumerate(self.exts):
-            vals[1_000_000 + k] = t._data
+            vals[_EXT + k] = t._data
         nodes: dict[int, Any] = {}
         j = 0
         for ins in self.program:
@@ -214,8 +220,8 @@ class _Program:
                 out = node.forward(*arrays, **attrs)
                 if type(out) is not np.ndarray:
                     out = np.asarray(out)
-                vals[2_000_000 + j] = out
-                nodes[2_000_000 + j] = (node, arrays)
+                vals[_OUT + j] = out
+                nodes[_OUT + j] = (node, arrays)
                 j += 1
             elif kind == _WALK:
                 self._walk(ins[1], ins[2], vals, nodes)
@@ -231,7 +237,8 @@ class _Program:
             if g is None:
                 continue
             if parents is None:  # a leaf: the engine's own accumulation rule
-                engine._accumulate(self.exts[key - 1_000_000], g, sys.getrefcount(g) <= engine._ONLY_A_LOCAL)
+                unshared = sys.getrefcount(g) <= engine._ONLY_A_LOCAL
+                engine._accumulate(self.exts[key - _EXT], g, unshared)
             else:
                 _node_step(nodes[key], vals[key], g, parents, grads)
 
@@ -272,36 +279,48 @@ def _signature(args: tuple[Any, ...]) -> tuple[Any, ...]:
         elif a is None or isinstance(a, (bool, int, float, str)):
             key.append((type(a), a))
         else:
-            raise _untraceable(f"argument of type {type(a).__name__}; pass Tensors, arrays or numbers")
+            raise _untraceable(
+                f"argument of type {type(a).__name__}; pass Tensors, arrays or numbers"
+            )
     return tuple(key)
 
 
 # --------------------------------------------------------------------------- tracing
+def _legacy_state() -> bytes:
+    # dropout may use numpy's global generator: a draw from it changes this
+    return np.random.get_state(legacy=True)[1].tobytes()  # type: ignore[index]  # noqa: NPY002
+
+
 def _reading(tracer: _Tracer, name: str, original: Any) -> Any:
     """``Tensor.<name>`` that notes reads of values the trace computes or writes."""
+
     def check(t: Tensor) -> None:
         if _local.state.tracer is not tracer:
             return
         k = tracer.slot.get(id(t), 0)
-        if k < 0 or (1_000_000 <= k < 2_000_000 and not t._requires_grad):
+        if k < 0 or (_EXT <= k < _OUT and not t._requires_grad):
             return  # an argument, or a constant input: reading it is fine
         tracer.bad_reads.append(f".{name} of {t._describe()}")
 
     if isinstance(original, property):
+
         def getter(t: Tensor) -> Any:
             check(t)
             return original.fget(t)  # type: ignore[misc]
+
         return property(getter, original.fset, None, original.__doc__)
 
     @functools.wraps(original)
     def method(t: Tensor, *a: Any, **k: Any) -> Any:
         check(t)
         return original(t, *a, **k)
+
     return method
 
 
 def _recording_call(tracer: _Tracer, original: Any, name: str) -> Any:
     """An optimiser method that records itself, then runs untraced."""
+
     @functools.wraps(original)
     def method(opt: Optimizer, *args: Any, **kwargs: Any) -> Any:
         state = _local.state
@@ -316,6 +335,7 @@ def _recording_call(tracer: _Tracer, original: Any, name: str) -> Any:
             return original(opt, *args)
         finally:
             state.tracer = tracer
+
     return method
 
 
@@ -328,7 +348,10 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
         if state.tracer is not tracer:
             return run_walk(roots, seeds, retain, create, capture)
         if capture is not None or create or retain or len(roots) != 1 or seeds[0] is not None:
-            raise _untraceable("only loss.backward() with no arguments can be traced (not ag.grad, retain_graph, create_graph or a grad=)")
+            raise _untraceable(
+                "only loss.backward() without arguments can be traced (not ag.grad, "
+                "retain_graph, create_graph or grad=)"
+            )
         if id(roots[0]) not in tracer.slot:
             raise _untraceable("backward() of a tensor the step did not compute")
         steps: list[engine.WalkStep] = []
@@ -352,20 +375,19 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
     for name in _READS:
         if name in Tensor.__dict__:
             patches.append((Tensor, name, _reading(tracer, name, Tensor.__dict__[name])))
-    classes, seen = [Optimizer], []
+    classes: list[type] = [Optimizer]
     while classes:
         cls = classes.pop()
-        seen.append(cls)
         classes.extend(cls.__subclasses__())
         for name in ("step", "zero_grad"):
             if name in cls.__dict__:
                 patches.append((cls, name, _recording_call(tracer, cls.__dict__[name], name)))
-    before = (default_generator().bit_generator.state, np.random.get_state()[1].tobytes())
+    before = (default_generator().bit_generator.state, _legacy_state())
     with _patch_lock:
         saved = [(cls, name, cls.__dict__[name]) for cls, name, _ in patches]
         for cls, name, new in patches:
             setattr(cls, name, new)
-        engine._run, state.tracer = traced_run, tracer
+        engine._run, state.tracer = traced_run, tracer  # type: ignore[assignment]
         try:
             result = fn(*args)
         finally:
@@ -374,14 +396,18 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
                 setattr(cls, name, old)
     for m, key in tracer.modules.values():
         if _module_key(m) != key:
-            raise _untraceable(f"it changes the structure or mode of {type(m).__name__} while running")
+            raise _untraceable(
+                f"it changes the structure or mode of {type(m).__name__} while running"
+            )
     if tracer.bad_reads:
         raise _untraceable(
             f"it reads {tracer.bad_reads[0]} (a value the trace computes or writes) in Python, "
-            "which a replay would not redo"
+            "which a replay would not redo (this call ran eagerly)"
         )
-    if (default_generator().bit_generator.state, np.random.get_state()[1].tobytes()) != before:
-        raise _untraceable("it draws random numbers (dropout in training mode?), which a replay would repeat")
+    if (default_generator().bit_generator.state, _legacy_state()) != before:
+        raise _untraceable(
+            "it draws random numbers (dropout in training mode?), which a replay would repeat"
+        )
     program = _Program(tracer, result)
     return result, program
 
@@ -413,7 +439,7 @@ class jit:  # noqa: N801 - a decorator, lower case like functools.cache
     --------
     >>> import autograd_mlp as ag
     >>> model = ag.nn.Linear(3, 1)
-    >>> opt = ag.optim.SGD(model.parameters(), lr=0.1)
+    >>> opt = ag.optim.SGD(model.parameters(), lr=0.01)
     >>> @ag.jit
     ... def step(x, y):
     ...     opt.zero_grad()

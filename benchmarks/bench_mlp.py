@@ -752,7 +752,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         rows.append([f"step, batch {n} ≤ {limit}×", f"{value:.2f}×", verdict])
         if hasattr(ag, "jit") and n == 32:
             jr = ratio(steps, n, who="ag.jit")
-            rows.append([f"ag.jit step, batch {n} ≤ 1.0×", f"{jr:.2f}×", "met" if jr <= 1.0 else "NOT met"])
+            verdict = "met" if jr <= 1.0 else "NOT met"
+            rows.append([f"ag.jit step, batch {n} ≤ 1.0×", f"{jr:.2f}×", verdict])
     mem = max(m["autograd_mlp"] / m["numpy"] for m in memory.values())
     rows.append(["peak memory ≤ 1.3×", f"{mem:.2f}×", "met" if mem <= 1.3 else "NOT met"])
     ep = ratio(epoch, "epoch")

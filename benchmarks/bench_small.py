@@ -24,6 +24,7 @@ A per-call table below shows where autograd_mlp's time goes.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -386,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if limiter is not None:
             limiter.unregister()
+    if hasattr(os, "getloadavg"):
+        print(f"\n(1-minute load average at the end: {os.getloadavg()[0]:.2f})")
     return 0
 
 
