@@ -575,8 +575,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--chain", type=int, default=100_000, help="length of the op chain")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--no-malloc-tuning", action="store_true", help="leave glibc malloc as it is"
+    )
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in logs
+    # fit() and the CLI tune malloc: measure what they run (all engines alike).
+    tuned = not args.no_malloc_tuning and ag.runtime.tune_malloc()
+    print(f"glibc malloc tuned (ag.runtime.tune_malloc): {tuned}")
 
     repeats = args.repeats or (5 if args.quick else 21)
     epoch_repeats = 1 if args.quick else 7

@@ -358,7 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repeats (a smoke test)")
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument(
+        "--no-malloc-tuning", action="store_true", help="leave glibc malloc as it is"
+    )
     args = parser.parse_args(argv)
+    # fit() and the CLI tune malloc (ag.runtime.tune_malloc): measure what they
+    # run. Without it glibc maps and unmaps every 100 KiB activation afresh,
+    # which made the spiral step 2x slower for every engine.
+    tuned = not args.no_malloc_tuning and ag.runtime.tune_malloc()
+    print(f"glibc malloc tuned (ag.runtime.tune_malloc): {tuned}")
     repeats, k = (3, 20) if args.quick else (args.repeats, 200)
     try:
         from threadpoolctl import threadpool_limits
