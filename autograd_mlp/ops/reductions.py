@@ -39,6 +39,10 @@ def _dropped_shape(shape: tuple[int, ...], axis: Axis) -> tuple[int, ...]:
     return tuple(n for i, n in enumerate(shape) if i not in reduced)
 
 
+# np.mean sums these in their own dtype (float16 it sums in float32).
+_EXACT_MEAN = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class _Reduction(Op):
     """Shared bookkeeping: remember the kept-dims shape, which backward needs."""
 
@@ -74,9 +78,16 @@ class Mean(_Reduction):
     name = "mean"
 
     def forward(self, x, axis=None, keepdims=False):
-        out = np.asarray(x.mean(axis=axis, keepdims=keepdims))
+        if x.size and x.dtype in _EXACT_MEAN:
+            # The sum divided by the count: the value np.mean computes, without
+            # its Python-level wrapper (1 µs instead of 4 on a small array).
+            out = np.asarray(np.add.reduce(x, axis=axis, keepdims=keepdims))
+            self.n = x.size // out.size
+            out = np.asarray(out / self.n)
+        else:
+            out = np.asarray(x.mean(axis=axis, keepdims=keepdims))
+            self.n = x.size // out.size if out.size else 1
         self._keep(x, axis)
-        self.n = x.size // out.size if out.size else 1
         return out
 
     def backward(self, g, out, x):
