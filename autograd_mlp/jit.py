@@ -1,9 +1,11 @@
 """``ag.jit(step)``: trace one call of a training step, then replay it with less Python.
 
-The first call of a jitted function runs it eagerly while recording, per thread,
+The first two calls of a jitted function run it eagerly while recording, per thread,
 every op it applies (class, attributes, which values feed it), every backward
 walk (in the engine's own order, so gradients are summed in the same order) and
-every optimiser ``step()``/``zero_grad()``. Later calls with the same signature
+every optimiser ``step()``/``zero_grad()``; the second recording must equal the
+first (a value computed in Python from the arguments would show up as a changed
+constant). Later calls with the same signature
 replay that program directly on numpy arrays: each op's own ``forward`` and
 ``backward``, the engine's own fitting and ``.grad`` accumulation, the
 optimiser's own update, so results are bit-identical to eager; what is skipped
@@ -123,7 +125,11 @@ class _Tracer:
             s, c = self._source(x, a)
             sources.append(s)
             casts.append(c)
-        from_args = tuple((k, self.slot[id(v)]) for k, v in attrs.items() if id(v) in self.slot)
+        from_args = tuple(
+            (k, self.slot[id(v)])
+            for k, v in attrs.items()
+            if isinstance(v, np.ndarray) and id(v) in self.slot
+        )
         j = self.n_ops
         self.n_ops += 1
         self.slot[id(result)] = _OUT + j
@@ -131,7 +137,10 @@ class _Tracer:
         if result._node is not None:
             self.node_op[id(result._node)] = j
         cast = tuple(casts) if any(c is not None for c in casts) else None
-        self.program.append((_OP, cls, tuple(sources), cast, dict(attrs), from_args, tuple(needs)))
+        baked = {
+            k: (None if any(k == name for name, _ in from_args) else v) for k, v in attrs.items()
+        }
+        self.program.append((_OP, cls, tuple(sources), cast, baked, from_args, tuple(needs)))
 
     def walk(self, root: Tensor, steps: list[engine.WalkStep]) -> None:
         def key(p: Any) -> int:
@@ -178,7 +187,7 @@ class _Program:
     """A trace, checked against the world each time before it is replayed."""
 
     def __init__(self, tracer: _Tracer, result: Any) -> None:
-        self.exts, self.program = tracer.exts, tracer.program
+        self.exts, self.program, self.consts = tracer.exts, tracer.program, tracer.consts
         self.base: dict[int, Any] = dict(enumerate(tracer.consts))
         self.recipe = tracer.output(result)
         self.ext_keys = [(t, t._data.shape, t._data.dtype, t._requires_grad) for t in self.exts]
@@ -413,7 +422,7 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
 
 
 class jit:  # noqa: N801 - a decorator, lower case like functools.cache
-    """Trace ``fn`` (a training step) on its first call and replay it on later ones.
+    """Trace ``fn`` (a training step) on its first two calls and replay it on later ones.
 
     Replays are bit-identical to calling ``fn``: same ops, same summation order,
     same optimiser arithmetic. A call retraces when its arguments' shapes,
@@ -458,6 +467,7 @@ class jit:  # noqa: N801 - a decorator, lower case like functools.cache
         self.fn = fn
         self.traces = 0
         self._programs: dict[tuple[Any, ...], _Program] = {}
+        self._first: dict[tuple[Any, ...], _Program] = {}
 
     def __call__(self, *args: Any) -> Any:
         key = _signature(args)
@@ -466,6 +476,46 @@ class jit:  # noqa: N801 - a decorator, lower case like functools.cache
             return self.fn(*args)  # observe() wants the real walk; nested traces run inline
         if program is not None and program.still_valid():
             return program.replay(args)
-        result, self._programs[key] = _trace(self.fn, args)
-        self.traces += 1
+        # Two traced calls per signature: a value the step computes in Python
+        # from its arguments (not through ops) would be baked into the program
+        # as a constant; a second call with other data shows it changing.
+        result, new = _trace(self.fn, args)
+        first = self._first.pop(key, None)
+        if first is None or not first.still_valid():
+            self._programs.pop(key, None)
+            self._first[key] = new
+        elif not _same_program(first, new):
+            raise _untraceable(
+                "it computes values in Python (not with ops) that change from call to call, "
+                "such as an array built from an argument's values"
+            )
+        else:
+            self._programs[key] = new
+            self.traces += 1
         return result
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two recorded constants are the same value (arrays: dtype, shape, bits)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _same_program(p: _Program, q: _Program) -> bool:
+    """Whether two traces of one signature record the same program."""
+    if len(p.program) != len(q.program) or not _same(p.consts, q.consts):
+        return False
+    for a, b in zip(p.program, q.program):
+        if a[0] != b[0] or len(a) != len(b):
+            return False
+        if a[0] == _OP and not (a[1] is b[1] and a[2:4] == b[2:4] and _same(a[4], b[4])):
+            return False
+        if a[0] != _OP and a[1:] != b[1:]:
+            return False
+    return True
