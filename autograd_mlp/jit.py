@@ -353,8 +353,9 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
     state = _local.state
     run_walk, module_call = engine._run, Module.__call__
 
+    # The patches are seen by every thread; only this thread's calls are traced.
     def traced_run(roots: Any, seeds: Any, retain: Any, create: bool, capture: Any) -> Any:
-        if state.tracer is not tracer:
+        if _local.state is not state or state.tracer is not tracer:
             return run_walk(roots, seeds, retain, create, capture)
         if capture is not None or create or retain or len(roots) != 1 or seeds[0] is not None:
             raise _untraceable(
@@ -374,7 +375,7 @@ def _trace(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, _Program
         return result
 
     def traced_call(m: Module, *a: Any, **k: Any) -> Any:
-        if state.tracer is tracer:
+        if _local.state is state and state.tracer is tracer:
             tracer.modules.setdefault(id(m), (m, _module_key(m)))
             if m.training and m.__dict__["_buffers"]:
                 raise _untraceable(f"{type(m).__name__} updates buffers while training")
