@@ -183,6 +183,7 @@ class TrainState:
     loss_sum: float = 0.0
     correct_sum: int | None = 0
     scheduler_interval: str | None = None  # "epoch" or "batch"; None without a scheduler
+    eager_reason: str | None = None  # why the step is not replayed by ag.jit (None: it is)
 
     @property
     def running_loss(self) -> float:
@@ -411,17 +412,20 @@ def _resolve_loss(loss: str | LossFn) -> tuple[LossFn, str | None]:
     raise TypeError(f"fit: loss must be a name or a callable, got {type(loss).__name__}")
 
 
-def _prepare_target(name: str | None, out: Tensor, y: np.ndarray) -> Any:
-    """Fit targets to what the named loss expects from this output."""
-    if name in ("mse", "mse_loss", *_LOGIT_LOSSES):
-        if y.ndim == 1 and out.ndim == 2 and out.shape[1] > 1 and y.dtype.kind in "iub":
+_SHAPED_LOSSES = ("mse", "mse_loss", *_LOGIT_LOSSES)
+
+
+def _prepare_target(name: str | None, shape: tuple[int, ...], dtype: Any, y: np.ndarray) -> Any:
+    """Fit targets to what the named loss expects from an output of this shape and dtype."""
+    if name in _SHAPED_LOSSES:
+        if y.ndim == 1 and len(shape) == 2 and shape[1] > 1 and y.dtype.kind in "iub":
             # Integer classes for an MSE on C outputs: compare with one-hot rows.
-            onehot = np.zeros(out.shape, dtype=out.dtype)
+            onehot = np.zeros(shape, dtype=dtype)
             onehot[np.arange(len(y)), y] = 1
             return onehot
-        if y.shape != out.shape and y.size == out.size:
-            y = y.reshape(out.shape)
-        return y.astype(out.dtype, copy=False)
+        if y.shape != shape and y.size == math.prod(shape):
+            y = y.reshape(shape)
+        return y.astype(dtype, copy=False)
     return y
 
 
@@ -495,7 +499,8 @@ def _run_eval(
         with no_grad():
             for xb, yb in DataLoader(X, y, batch_size=batch_size):
                 out = model(Tensor(xb))
-                value = _scalar_loss("evaluate", loss_fn(out, _prepare_target(name, out, yb)))
+                target = _prepare_target(name, out.shape, out.dtype, yb)
+                value = _scalar_loss("evaluate", loss_fn(out, target))
                 total += float(value.data) * len(xb)
                 c = _count_correct(out.data, yb, threshold)
                 defined = defined and c is not None
@@ -662,22 +667,125 @@ def _diverged(state: TrainState, what: str, value: float) -> TrainingDivergedErr
     )
 
 
+def _jit_blocker(model: Module) -> str | None:
+    """Why ``ag.jit`` cannot replay a training step of ``model``, if a module shows it."""
+    from .nn import Dropout
+
+    for m in model.modules():
+        if not m.training:
+            continue
+        if m.__dict__["_buffers"]:
+            return f"{type(m).__name__} updates its buffers while training"
+        if isinstance(m, Dropout) and m.p > 0:
+            return "Dropout draws random numbers while training"
+    return None
+
+
+def _rng_state() -> tuple[Any, Any]:
+    from .random import default_generator
+
+    return default_generator().bit_generator.state, np.random.get_state()  # noqa: NPY002
+
+
+def _set_rng_state(saved: tuple[Any, Any]) -> None:
+    from .random import default_generator
+
+    default_generator().bit_generator.state = saved[0]
+    np.random.set_state(saved[1])  # noqa: NPY002
+
+
+class _Step:
+    """Forward, loss, ``zero_grad`` and backward of one batch, replayed by ``ag.jit``
+    where it applies (bit-identical to running it eagerly).
+
+    The loss's finiteness check, ``on_backward`` callbacks and ``optimizer.step()``
+    stay outside the traced function, in :func:`_train_epoch`. Targets are built
+    outside too, from the output shape of the batches before (the first batch
+    runs eagerly to learn it). When ``ag.jit`` cannot replay the step (dropout,
+    batch norm in training, a loss that reads values in Python, ...), the batch
+    is redone eagerly, with the random state it started from, and so is the rest
+    of the run; ``state.eager_reason`` says why (and a debug log line, once).
+    """
+
+    def __init__(self, state: TrainState, loss_fn: LossFn, name: str | None, jit: bool) -> None:
+        from .jit import jit as trace
+
+        self.state, self.loss_fn, self.name = state, loss_fn, name
+        self.model, self.optimizer = state.model, state.optimizer
+        self.jitted: Any = trace(self._fwd_bwd) if jit else None
+        self.checked = False
+        self.spec: tuple[tuple[int, ...], Any] | None = None  # outputs' trailing shape, dtype
+        self.calls: dict[tuple[Any, ...], int] = {}  # per signature, while jit may trace it
+        state.eager_reason = None if jit else "fit(jit=False)"
+
+    def _fwd_bwd(self, xt: Tensor, target: Any) -> tuple[Tensor, Tensor]:
+        out = self.model(xt)
+        loss = _scalar_loss("fit", self.loss_fn(out, target))
+        self.optimizer.zero_grad()
+        loss.backward()
+        return loss, out
+
+    def _eager(self, xb: np.ndarray, yb: np.ndarray) -> tuple[Tensor, Tensor]:
+        out = self.model(Tensor(xb))
+        target = _prepare_target(self.name, out.shape, out.dtype, yb)
+        loss = _scalar_loss("fit", self.loss_fn(out, target))
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.spec = (out.shape[1:], out.dtype)
+        return loss, out
+
+    def _give_up(self, why: str) -> None:
+        import logging
+
+        self.jitted = None
+        self.state.eager_reason = why
+        logging.getLogger(__name__).debug("fit: the training step runs eagerly: %s", why)
+
+    def __call__(self, xb: np.ndarray, yb: np.ndarray) -> tuple[Tensor, Tensor]:
+        if self.jitted is not None and not self.checked:
+            self.checked = True
+            blocker = _jit_blocker(self.model)
+            if blocker is not None:
+                self._give_up(blocker)
+        if self.jitted is None or self.spec is None:
+            return self._eager(xb, yb)
+        from .jit import TraceError
+
+        shape = (len(xb), *self.spec[0])
+        target = _prepare_target(self.name, shape, self.spec[1], yb)
+        key = (xb.shape, xb.dtype, target.shape, target.dtype)
+        n = self.calls.get(key, 0)
+        # ag.jit runs its first calls of a signature eagerly while tracing them:
+        # a TraceError may come then, after random draws the redo must repeat.
+        saved = _rng_state() if n < 3 else None
+        self.calls[key] = n + 1
+        try:
+            loss, out = self.jitted(Tensor(xb), target)
+        except TraceError as exc:
+            if saved is not None:
+                _set_rng_state(saved)
+            self._give_up(str(exc))
+            return self._eager(xb, yb)
+        if self.name in _SHAPED_LOSSES and (out.shape != shape or out.dtype != self.spec[1]):
+            # The target was built for another output shape: redo the batch eagerly.
+            self._give_up("the model's output shape changes from batch to batch")
+            return self._eager(xb, yb)
+        return loss, out
+
+
 def _train_epoch(
-    state: TrainState, loader: DataLoader, loss_fn: LossFn, name: str | None,
+    state: TrainState, loader: DataLoader, step: _Step, name: str | None,
     callbacks: Sequence[Callback],
 ) -> bool:
     """One pass over ``loader``; returns whether a callback asked to stop."""
     threshold = 0.0 if name in _LOGIT_LOSSES else 0.5
     state.seen, state.loss_sum, state.correct_sum = 0, 0.0, 0
-    model, optimizer = state.model, state.optimizer
+    optimizer = state.optimizer
     for state.batch, (xb, yb) in enumerate(loader, start=1):
-        out = model(Tensor(xb))
-        value = _scalar_loss("fit", loss_fn(out, _prepare_target(name, out, yb)))
+        value, out = step(xb, yb)
         state.loss = float(value.data)
         if not math.isfinite(state.loss):
             raise _diverged(state, "the loss", state.loss)
-        optimizer.zero_grad()
-        value.backward()
         _notify(callbacks, "on_backward", state)
         optimizer.step()
         if state.scheduler is not None and state.scheduler_interval == "batch":
@@ -738,6 +846,7 @@ def fit(
     resume: bool | str | os.PathLike[str] = False,
     history: History | None = None,
     start_epoch: int | None = None,
+    jit: bool = True,
 ) -> History:
     """Train ``model`` with mini-batches of ``train_data``; return the :class:`History`.
 
@@ -805,6 +914,12 @@ def fit(
     start_epoch : int, optional
         Epochs already done, when neither resuming nor passing ``history``
         (e.g. one ``fit`` call per epoch on freshly augmented data).
+    jit : bool
+        Replay each batch's forward, loss and backward with :func:`autograd_mlp.jit`
+        (the same numbers as running it eagerly, with less Python per step: several
+        times faster on small networks). Where it does not apply (dropout or batch
+        norm in training, a loss computing values in Python, ...) the step runs
+        eagerly and ``TrainState.eager_reason`` says why. ``False``: always eager.
 
     Returns
     -------
@@ -858,6 +973,7 @@ def fit(
     n_batches = len(X) // batch_size if drop else -(-len(X) // batch_size)
     state = TrainState(model, optimizer, scheduler, history, epochs, n_batches, seed, config,
                        scheduler_interval=interval)
+    step = _Step(state, loss_fn, name, bool(jit))
     _notify(cbs, "on_train_begin", state)
     try:
         for epoch in range(first, epochs):
@@ -866,7 +982,7 @@ def fit(
             _notify(cbs, "on_epoch_begin", state)
             loader = DataLoader(X, y, batch_size=batch_size, shuffle=True, drop_last=drop,
                                 rng=np.random.default_rng([seed, epoch]))
-            if _train_epoch(state, loader, loss_fn, name, cbs):
+            if _train_epoch(state, loader, step, name, cbs):
                 break  # stopped mid-epoch: a partial epoch is not recorded
             _record_epoch(state, val, loss_fn, name, lr, batch_size, started)
             if _notify(cbs, "on_epoch", state):

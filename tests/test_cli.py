@@ -822,3 +822,31 @@ def test_graph_defaults_to_a_layout_that_fits_a_page(tmp_path) -> None:
     out = tmp_path / "g.dot"
     assert run_cli(["graph", "-o", str(out)]) == 0
     assert "rankdir=TB" in out.read_text()
+
+
+def test_train_replays_the_step_with_jit_unless_no_jit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from autograd_mlp import train as T
+
+    seen: list[bool] = []
+    real_fit = T.fit
+
+    def recording_fit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs["jit"])
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(T, "fit", recording_fit)
+    argv = ["train", "--dataset", "xor", "--epochs", "2", "--no-progress"]
+    assert main(argv) == 0
+    jitted = capsys.readouterr().out
+    assert main([*argv, "--no-jit"]) == 0
+    eager = capsys.readouterr().out
+    assert seen == [True, False]
+
+    def without_times(out: str) -> str:
+        return re.sub(r"\d+\.\d+s", "", out)
+
+    assert without_times(jitted) == without_times(eager)  # the same run, line for line
+    assert run_cli(["train", "--help"]) == 0
+    assert "--no-jit" in capsys.readouterr().out

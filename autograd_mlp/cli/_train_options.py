@@ -321,6 +321,16 @@ _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
         dict(type=nonneg_int, help="seed of the initial weights and of the shuffling (default: 0)"),
     ),
     (
+        "optimisation",
+        ("--no-jit",),
+        dict(
+            action="store_true",
+            help="run every training step eagerly instead of replaying it with ag.jit "
+            "(the same numbers, slower; default: jit where it applies, i.e. without "
+            "dropout or batch norm)",
+        ),
+    ),
+    (
         "output",
         ("--save",),
         dict(

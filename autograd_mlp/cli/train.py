@@ -211,7 +211,8 @@ def _train(args: argparse.Namespace, s: dict[str, Any], model: Any, ckpt: Any, d
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         T.fit(model, optimizer, train_data, epochs=int(s["epochs"]), loss=s["loss"],
               batch_size=int(s["batch_size"]), val_data=shown, scheduler=scheduler,
-              seed=int(s["seed"]), progress=False, callbacks=cbs, history=previous)
+              seed=int(s["seed"]), progress=False, callbacks=cbs, history=previous,
+              jit=not getattr(args, "no_jit", False))
     return previous, time.perf_counter() - started
 
 
