@@ -30,11 +30,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -384,19 +385,47 @@ class ModelCheckpoint(Callback):
                 f"fit: parameter {bad!r} is not finite after epoch {state.epoch}; not saved",
                 state.epoch, state.n_batches, math.nan,
             )
-        save_checkpoint(
-            self.path,
-            state.model,
-            state.optimizer,
-            epoch=state.epoch,
-            history=state.history,
-            config={**state.config, **(self.config or {})},
-            scheduler=state.scheduler,
-            overwrite=self.overwrite,
-        )
-        # Replacing it from now on is replacing our own file.
-        self.overwrite = True
-        self.saved_epoch = state.epoch
+        with _interrupt_after():
+            save_checkpoint(
+                self.path,
+                state.model,
+                state.optimizer,
+                epoch=state.epoch,
+                history=state.history,
+                config={**state.config, **(self.config or {})},
+                scheduler=state.scheduler,
+                overwrite=self.overwrite,
+            )
+            # Replacing it from now on is replacing our own file.
+            self.overwrite = True
+            self.saved_epoch = state.epoch
+
+
+@contextlib.contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until it ends (main thread only).
+
+    So a checkpoint is either written and noted in ``saved_epoch``, or not
+    written at all: never a half-written temporary file, or a saved epoch the
+    interrupted run's message does not know about.
+    """
+    import signal
+    import threading
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 # --------------------------------------------------------------------------- helpers

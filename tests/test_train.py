@@ -436,3 +436,29 @@ def test_an_unwritable_checkpoint_path_fails_before_training(tmp_path):
     with pytest.raises(FileExistsError, match="not a file this package wrote"):
         fit(model, opt, SPIRAL, epochs=1, checkpoint=notes, progress=False)
     assert_same_params(params(model), before) and notes.read_text() == "mine"
+
+
+def test_ctrl_c_during_a_checkpoint_write_is_held_until_it_is_done(tmp_path, monkeypatch) -> None:
+    """The file and ``saved_epoch`` agree: the interrupt lands after the save, not inside."""
+    import os
+    import signal
+
+    import autograd_mlp.train as T
+
+    real_save = T.save_checkpoint
+
+    def save_then_get_interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the write
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(T, "save_checkpoint", save_then_get_interrupted)
+    X, y = xor(n=32, noise=0.1)
+    model = nn.MLP([2, 4, 2])
+    saver = T.ModelCheckpoint(tmp_path / "run.npz")
+    with pytest.raises(KeyboardInterrupt):
+        fit(model, optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=3, batch_size=16,
+            seed=0, progress=False, callbacks=[saver])
+    assert saver.saved_epoch == 1
+    assert load_checkpoint(tmp_path / "run.npz").epoch == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
