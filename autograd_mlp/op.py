@@ -74,6 +74,23 @@ class Op:
         the name of the ``nn.Module`` that was running, for grouping in drawings.
     ``seq``
         creation order, equal to the output tensor's, for stable drawings.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> class Cube(ag.Op):
+    ...     name = "cube_example"
+    ...     def forward(self, x):
+    ...         return x * x * x
+    ...     def backward(self, g, out, x):  # Derivative: 3 x**2
+    ...         return (3 * g * x * x,)
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y.grad_fn, y.grad_fn.shapes
+    (<cube_example>, ((2,),))
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [3.0, 12.0]
     """
 
     # Slots, as recording sets them on every node (the hot path); subclasses
@@ -149,14 +166,49 @@ class Op:
         return apply(cls, inputs, attrs)
 
     def forward(self, *arrays: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover
+        """Compute the output array from the input arrays (numpy in, numpy out).
+
+        Subclasses define it; keep what ``backward`` needs beyond the inputs and the
+        output with :meth:`save`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> ag.ops.Mul().forward(np.array([1.0, 2.0]), np.array(3.0)).tolist()
+        [3.0, 6.0]
+        """
         raise NotImplementedError
 
     def backward(self, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:  # pragma: no cover
+        """Return one gradient per input (``None`` for no gradient) given the
+        output's gradient ``g``, the output and the inputs.
+
+        Subclasses define it as a "dual" formula that works on arrays and, under
+        ``create_graph``, on Tensors; the engine reduces broadcast dimensions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> y = ag.tensor([1.0, 2.0], requires_grad=True) * 3.0
+        >>> y.grad_fn.backward(np.ones(2), y.data, *y.grad_fn.arrays)[0].tolist()
+        [3.0, 3.0]
+        """
         raise NotImplementedError
 
     @property
     def shapes(self) -> tuple[tuple[int, ...], ...]:
-        """The inputs' shapes, from ``parents`` (kept when the graph is freed)."""
+        """The inputs' shapes, from ``parents`` (kept when the graph is freed).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> (ag.ones(2, 3) @ ag.ones(3)).grad_fn is None  # nothing requires grad: no node
+        True
+        >>> (ag.ones(2, 3, requires_grad=True) @ ag.ones(3)).grad_fn.shapes
+        ((2, 3), (3,))
+        """
         shapes = []
         for i, parent in enumerate(self.parents):
             if isinstance(parent, Op):
@@ -169,17 +221,45 @@ class Op:
 
     @property
     def seq(self) -> int:
-        """Creation order, the output tensor's ``_seq``: stable ids for drawings."""
+        """Creation order, the output tensor's ``_seq``: stable ids for drawings.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = ag.tensor([1.0], requires_grad=True) * 2
+        >>> y.grad_fn.seq == y._seq
+        True
+        """
         return self._seq
 
     @property
     def out_shape(self) -> tuple[int, ...]:
-        """The output's shape, also once the graph is freed."""
+        """The output's shape, also once the graph is freed.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = ag.ones(2, 3, requires_grad=True).sum(axis=0)
+        >>> y.backward(ag.ones(3))
+        >>> y.grad_fn.out_shape, y.grad_fn.out is None
+        ((3,), True)
+        """
         return self._freed_shape if self.out is None else self.out.shape
 
     @property
     def freed(self) -> bool:
-        """Whether a backward pass has released this node's saved values."""
+        """Whether a backward pass has released this node's saved values.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = (ag.tensor([1.0], requires_grad=True) * 2).sum()
+        >>> y.grad_fn.freed
+        False
+        >>> y.backward()
+        >>> y.grad_fn.freed
+        True
+        """
         return self.inputs is None
 
     def __repr__(self) -> str:

@@ -591,6 +591,18 @@ def load(path: str | os.PathLike[str], *, weights_only: bool = False) -> Any:
     SerializationError
         The file is corrupt, not the package's, or its tensors do not fit the
         recorded architecture.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> from autograd_mlp import nn
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "lin.safetensors"
+    >>> nn.save(nn.Linear(3, 2), path)
+    >>> nn.load(path)
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> state = nn.load(path, weights_only=True)
+    >>> list(state), state["weight"].shape
+    (['weight', 'bias'], (2, 3))
     """
     tensors, meta = read_file(path)
     if meta is None:
