@@ -294,6 +294,13 @@ class OpSpec:
         not differentiable where values tie (max, min): tests draw distinct values.
     internal :
         not part of the public API (used by backward formulas or fused paths).
+
+    Examples
+    --------
+    >>> from autograd_mlp.op import REGISTRY
+    >>> spec = REGISTRY["mul"]
+    >>> spec.name, spec.signature, spec.cls.__name__
+    ('mul', 'binary', 'Mul')
     """
 
     name: str
@@ -309,7 +316,14 @@ class OpSpec:
 
     @property
     def derivative(self) -> str:
-        """The derivative line of the op's docstring, for the docs' op table."""
+        """The derivative line of the op's docstring, for the docs' op table.
+
+        Examples
+        --------
+        >>> from autograd_mlp.op import REGISTRY
+        >>> REGISTRY["mul"].derivative
+        'd/dx = y, d/dy = x'
+        """
         for line in (self.cls.__doc__ or "").splitlines():
             if line.strip().lower().startswith("derivative"):
                 return line.strip().split(":", 1)[-1].strip()
@@ -461,6 +475,19 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     op and the shapes (an ``OpIndexError``, ``OpTypeError`` or ``OpAxisError``
     when numpy raised that kind), and records the node only when grad mode is on
     and some input requires grad, so inference pays for nothing but the numpy call.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import apply
+    >>> from autograd_mlp.ops import Mul
+    >>> apply(Mul, (ag.tensor([1.0, 2.0], requires_grad=True), 3.0), {})
+    tensor([3., 6.], grad_fn=<mul>)
+    >>> try:
+    ...     apply(Mul, (ag.ones(2), ag.ones(3)), {})
+    ... except ag.OpError as e:
+    ...     print(str(e).split(":")[0])
+    mul
     """
     # Unwrap Tensors; any other operand is a constant, converted once, here
     # (Python numbers need no conversion, so they take the fast path too).
@@ -538,7 +565,19 @@ def _kept_inputs(inputs: Sequence[Any], arrays: Sequence[Any]) -> list[Any]:
 def dispatch(op_cls: type[Op], *inputs: Any, **attrs: Any) -> Any:
     """Apply an op to Tensors (returning a Tensor), or to plain arrays (returning
     an ndarray, no graph). Backward formulas call ops through this, which is what
-    lets one formula serve both first-order and ``create_graph`` backward."""
+    lets one formula serve both first-order and ``create_graph`` backward.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import dispatch
+    >>> from autograd_mlp.ops import Mul
+    >>> dispatch(Mul, np.array([1.0, 2.0]), 3.0)  # arrays in: an array out, no graph
+    array([3., 6.])
+    >>> dispatch(Mul, ag.tensor([1.0, 2.0], requires_grad=True), 3.0)
+    tensor([3., 6.], grad_fn=<mul>)
+    """
     for x in inputs:
         if isinstance(x, Tensor):
             return apply(op_cls, inputs, attrs)

@@ -1597,14 +1597,35 @@ def _dims(fn: str, axis: Any, dim: Any, keepdims: bool, keepdim: bool | None) ->
 
 
 class RemovableHandle:
-    """What :meth:`Tensor.register_hook` returns: ``handle.remove()`` unregisters."""
+    """What :meth:`Tensor.register_hook` returns: ``handle.remove()`` unregisters.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> handle = x.register_hook(lambda g: g * 10)
+    >>> (x * 1).sum().backward()
+    >>> x.grad.tolist()
+    [10.0, 10.0]
+    """
 
     def __init__(self, hooks: list[Any], hook: Any) -> None:
         self._hooks = hooks
         self._hook = hook
 
     def remove(self) -> None:
-        """Unregister the hook (again is harmless)."""
+        """Unregister the hook (again is harmless).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> handle.remove(); handle.remove()  # the second call does nothing
+        >>> (x * 1).sum().backward()
+        >>> x.grad.tolist()
+        [1.0, 1.0]
+        """
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 
