@@ -61,6 +61,7 @@ from .random import manual_seed
 # The training stack, so ``ag.nn``, ``ag.optim`` and ``ag.functional`` work.
 from . import functional, nn, optim  # isort: skip
 from . import func  # isort: skip  # functional transforms (torch.func's names)
+from .jit import jit  # noqa: E402  # isort: skip
 
 # Single-sourced: pyproject.toml's version, read back from the installed metadata.
 try:
@@ -100,6 +101,7 @@ __all__ = [
     "masked_fill",
     "maximum",
     "minimum",
+    "jit",
     "nn",
     "no_grad",
     "one_hot",

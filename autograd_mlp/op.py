@@ -519,7 +519,11 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
 
     state = _local.state
     if not (state.grad_enabled and True in needs):
-        return Tensor._make(out)
+        result = Tensor._make(out)
+        if state.tracer is not None:  # ag.jit is tracing this thread: it sees every op
+            state.tracer.record(op_cls, inputs, arrays, attrs, needs, result)
+        return result
+    given = inputs
     # Record the node: what its backward needs, and the graph's edges, once.
     if constants:
         inputs = tuple(_kept_inputs(inputs, arrays))
@@ -543,6 +547,8 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     node.scope = state.scope[-1] if state.scope else None
     result = Tensor._make(out, True, node)
     node._seq = result._seq
+    if state.tracer is not None:
+        state.tracer.record(op_cls, given, arrays, attrs, needs, result)
     return result
 
 

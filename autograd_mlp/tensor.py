@@ -131,7 +131,7 @@ class Tensor:
         old = self._data
         who = self._describe()
         if not isinstance(value, np.ndarray):
-            raise TypeError(
+            raise OpTypeError(
                 f"{who}.data must be a numpy.ndarray, got {type(value).__name__}; "
                 "use np.asarray(value, dtype=t.dtype)"
             )

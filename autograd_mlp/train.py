@@ -47,7 +47,7 @@ from .data import DataLoader
 from .grad_mode import no_grad
 from .nn import Module
 from .optim import Optimizer
-from .optim.lr_scheduler import LRScheduler
+from .optim.lr_scheduler import LRScheduler, OneCycleLR, ReduceLROnPlateau
 from .tensor import Tensor
 
 __all__ = [
@@ -260,6 +260,7 @@ class TrainState:
     seen: int = 0
     loss_sum: float = 0.0
     correct_sum: int | None = 0
+    scheduler_interval: str | None = None  # "epoch" or "batch"; None without a scheduler
 
     @property
     def running_loss(self) -> float:
@@ -778,6 +779,61 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
     return int(value)
 
 
+_INTERVALS = ("epoch", "batch")
+
+
+def _scheduler_interval(scheduler: Any, interval: str | None) -> str | None:
+    """When to step ``scheduler``: per ``"epoch"`` or per ``"batch"`` (optimiser step)."""
+    if interval is not None and interval not in _INTERVALS:
+        raise ValueError(
+            f"fit: scheduler_interval must be 'epoch' or 'batch', got {interval!r}"
+        )
+    if scheduler is None:
+        return None
+    if interval is None:
+        # OneCycleLR's total_steps counts optimiser steps, as in PyTorch.
+        return "batch" if isinstance(scheduler, OneCycleLR) else "epoch"
+    if interval == "batch" and isinstance(scheduler, ReduceLROnPlateau):
+        raise ValueError(
+            "fit: ReduceLROnPlateau steps once per epoch on the validation (or training) "
+            "loss; scheduler_interval='batch' cannot give it a metric"
+        )
+    return interval
+
+
+def _step_epoch_scheduler(state: TrainState, val_loss: float | None) -> None:
+    scheduler = state.scheduler
+    if scheduler is None or state.scheduler_interval != "epoch":
+        return
+    if isinstance(scheduler, ReduceLROnPlateau):
+        scheduler.step(state.running_loss if val_loss is None else val_loss)
+    else:
+        scheduler.step()
+
+
+def _has_batch_norm(model: Module) -> bool:
+    from .nn import BatchNorm1d
+
+    return any(isinstance(m, BatchNorm1d) for m in model.modules())
+
+
+def _drop_last(drop_last: bool | None, model: Module, n: int, batch_size: int) -> bool:
+    """Whether to skip each epoch's incomplete last batch (see ``fit``)."""
+    if drop_last is None:
+        # PyTorch's BatchNorm refuses a training batch of one sample ("Expected more
+        # than 1 value per channel"); drop just that one (a different sample every
+        # epoch, as the order is reshuffled) rather than stop the run.
+        return n % batch_size == 1 and n > batch_size and _has_batch_norm(model)
+    if not isinstance(drop_last, (bool, np.bool_)):
+        raise TypeError(f"fit: drop_last must be a bool or None, got {drop_last!r}")
+    if drop_last and n < batch_size:
+        raise ValueError(
+            f"fit: drop_last=True with batch_size={batch_size} leaves no batch of the "
+            f"{n} training samples"
+        )
+    return bool(drop_last)
+
+
 def _resume(
     resume: Any, checkpoint: Any, model: Module, optimizer: Optimizer, scheduler: Any
 ) -> tuple[int, History] | None:
@@ -849,6 +905,8 @@ def _train_epoch(
         value.backward()
         _notify(callbacks, "on_backward", state)
         optimizer.step()
+        if state.scheduler is not None and state.scheduler_interval == "batch":
+            state.scheduler.step()
         state.correct = _count_correct(out.data, yb, threshold)
         state.seen += len(xb)
         state.loss_sum += state.loss * len(xb)
@@ -865,14 +923,13 @@ def _record_epoch(
     state: TrainState, val: Any, loss_fn: LossFn, name: str | None, lr: float,
     batch_size: int, started: float,
 ) -> None:
-    if state.scheduler is not None:
-        state.scheduler.step()
     val_loss, val_acc = (None, None)
     if val is not None:
         val_loss, val_acc = _run_eval(state.model, val[0], val[1], loss_fn, name,
                                       max(batch_size, 256))
         if not math.isfinite(val_loss):
             raise _diverged(state, "the validation loss", val_loss)
+    _step_epoch_scheduler(state, val_loss)
     bad = _non_finite_parameter(state.model)
     if bad is not None:
         raise _diverged(state, f"parameter {bad!r}", math.nan)
@@ -897,6 +954,8 @@ def fit(
     batch_size: int = 32,
     val_data: tuple[Any, Any] | None = None,
     scheduler: LRScheduler | None = None,
+    scheduler_interval: str | None = None,
+    drop_last: bool | None = None,
     seed: int | None = None,
     progress: bool = True,
     callbacks: Iterable[Callback | Callable[[History], Any]] = (),
@@ -929,7 +988,26 @@ def fit(
     val_data : (X, y), optional
         Evaluated after every epoch.
     scheduler : LRScheduler, optional
-        Stepped once after every epoch.
+        Stepped after every epoch, or after every optimiser step (see
+        ``scheduler_interval``). A :class:`~autograd_mlp.optim.lr_scheduler.ReduceLROnPlateau`
+        is stepped once per epoch with the monitored value, as in PyTorch:
+        ``step(val_loss)``, or ``step(train_loss)`` (the epoch's mean) without
+        ``val_data``. ``History.lr`` holds the rate at the start of each epoch.
+    scheduler_interval : {"epoch", "batch"}, optional
+        ``"batch"`` steps the scheduler after every optimiser step (PyTorch's
+        per-iteration schedules), ``"epoch"`` after every epoch. Default:
+        ``"batch"`` for :class:`~autograd_mlp.optim.lr_scheduler.OneCycleLR`
+        (whose ``total_steps`` counts optimiser steps: ``epochs *
+        steps_per_epoch``), ``"epoch"`` for every other schedule.
+        ``ReduceLROnPlateau`` accepts only ``"epoch"``.
+    drop_last : bool, optional
+        ``True``/``False``: skip / keep each epoch's incomplete last batch, as
+        ``torch.utils.data.DataLoader(drop_last=...)``. Default (``None``):
+        keep it, except when ``model`` holds a ``BatchNorm1d`` and that last
+        batch would be a single sample, which batch norm cannot normalise in
+        training (PyTorch raises "Expected more than 1 value per channel"):
+        then that one sample, a different one every epoch since the order is
+        reshuffled, is left out of the epoch.
     seed : int, optional
         Shuffling seed; epoch ``e`` uses ``default_rng([seed, e])``. Drawn from the
         package's generator (recorded in ``History.seed`` and the checkpoint) when None.
@@ -975,6 +1053,18 @@ def fit(
     >>> history = fit(net, opt, (X, y), epochs=3, batch_size=2, seed=0, progress=False)
     >>> history.epoch, len(history.train_loss), history.seed
     ([1, 2, 3], 3, 0)
+
+    A one-cycle schedule counts optimiser steps, so ``fit`` steps it per batch:
+
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.data import xor
+    >>> X, y = xor(n=64, noise=0.1)
+    >>> model = nn.MLP([2, 8, 2])
+    >>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, epochs=3, steps_per_epoch=4)
+    >>> _ = fit(model, opt, (X, y), epochs=3, batch_size=16, scheduler=sched, progress=False)
+    >>> sched.last_epoch  # 3 epochs of 4 batches
+    12
     """
     from .runtime import tune_malloc
 
@@ -997,19 +1087,21 @@ def fit(
     history = history if history is not None else History()
     seed = seed if seed is not None else history.seed
     history.seed = seed = _fresh_seed() if seed is None else _check_int("seed", seed, 0)
+    interval = _scheduler_interval(scheduler, scheduler_interval)
+    drop = _drop_last(drop_last, model, len(X), batch_size)
     cbs = _callbacks(callbacks, progress, checkpoint)
     config = {"seed": seed, "batch_size": batch_size, "epochs": epochs, "loss": name}
-    state = TrainState(model, optimizer, scheduler, history, epochs,
-                       -(-len(X) // batch_size), seed, config)
+    n_batches = len(X) // batch_size if drop else -(-len(X) // batch_size)
+    state = TrainState(model, optimizer, scheduler, history, epochs, n_batches, seed, config,
+                       scheduler_interval=interval)
     _notify(cbs, "on_train_begin", state)
     try:
         for epoch in range(first, epochs):
             state.epoch, started, lr = epoch + 1, time.perf_counter(), optimizer.lr
             model.train()
             _notify(cbs, "on_epoch_begin", state)
-            loader = DataLoader(
-                X, y, batch_size=batch_size, shuffle=True, rng=np.random.default_rng([seed, epoch])
-            )
+            loader = DataLoader(X, y, batch_size=batch_size, shuffle=True, drop_last=drop,
+                                rng=np.random.default_rng([seed, epoch]))
             if _train_epoch(state, loader, loss_fn, name, cbs):
                 break  # stopped mid-epoch: a partial epoch is not recorded
             _record_epoch(state, val, loss_fn, name, lr, batch_size, started)

@@ -111,6 +111,17 @@ class AgEngine:
         return [p.data for p in self.model.parameters()]
 
 
+class JitEngine(AgEngine):
+    """The same step traced once by ``ag.jit`` and replayed."""
+
+    name = "autograd_mlp, ag.jit"
+    short = "ag.jit"
+
+    def __init__(self, params: list[np.ndarray]) -> None:
+        super().__init__(params)
+        self.step = ag.jit(super().step)  # type: ignore[method-assign]
+
+
 class AgOpsEngine:
     """The engine alone: autograd_mlp's ops called directly (``ops.linear``,
     ``ops.relu``, ``ops.softmax_cross_entropy``) and the same SGD update in a plain
@@ -206,6 +217,8 @@ def make_engines(params: list[np.ndarray], with_torch: bool, ops_only: bool = Tr
     engines: list[Any] = [RefEngine(params), AgEngine(params)]
     if ops_only:
         engines.append(AgOpsEngine(params))
+    if hasattr(ag, "jit"):
+        engines.append(JitEngine(params))
     if with_torch:
         engines.append(TorchEngine(params))
     return engines
@@ -562,8 +575,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--chain", type=int, default=100_000, help="length of the op chain")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--no-malloc-tuning", action="store_true", help="leave glibc malloc as it is"
+    )
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in logs
+    # fit() and the CLI tune malloc: measure what they run (all engines alike).
+    tuned = not args.no_malloc_tuning and ag.runtime.tune_malloc()
+    print(f"glibc malloc tuned (ag.runtime.tune_malloc): {tuned}")
 
     repeats = args.repeats or (5 if args.quick else 21)
     epoch_repeats = 1 if args.quick else 7
@@ -730,13 +749,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return res[s][key][who][c] / res[s][key][other][c]
 
     rows = []
-    for n, limit in ((32, 1.35), (128, 1.15), (512, 1.05)):
+    for n, limit in ((32, 1.10), (128, 1.05), (512, 1.05)):
         value = ratio(steps, n)
         verdict = "met" if value <= limit else "NOT met"
         if with_torch:
             verdict += f"; {ratio(steps, n, 'pytorch'):.2f}× PyTorch's time"
         verdict += f"; ops only {ratio(steps, n, who='ops only'):.2f}×"
         rows.append([f"step, batch {n} ≤ {limit}×", f"{value:.2f}×", verdict])
+        if hasattr(ag, "jit") and n == 32:
+            jr = ratio(steps, n, who="ag.jit")
+            verdict = "met" if jr <= 1.0 else "NOT met"
+            rows.append([f"ag.jit step, batch {n} ≤ 1.0×", f"{jr:.2f}×", verdict])
     mem = max(m["autograd_mlp"] / m["numpy"] for m in memory.values())
     rows.append(["peak memory ≤ 1.3×", f"{mem:.2f}×", "met" if mem <= 1.3 else "NOT met"])
     ep = ratio(epoch, "epoch")
@@ -747,8 +770,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     label = f"{args.chain:,}-op chain backward < 1 s"
     rows.append([label, fmt_time(bw), "met" if bw < 1 else "NOT met"])
     inf = 1 / ratio(infer, "test set")
-    verdict = "met (within 3 %)" if inf >= 0.97 else "NOT met"
-    rows.append(["inference throughput = hand-written", f"{inf:.2f}×", verdict])
+    verdict = "met" if inf >= 1.0 else "NOT met"
+    rows.append(["inference throughput ≥ 1.0× hand-written", f"{inf:.2f}×", verdict])
     print(f"## Targets ({setting_name(s)}, {c} clock)")
     print()
     print(table(["target", "measured", "verdict"], rows))

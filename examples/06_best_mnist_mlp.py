@@ -19,8 +19,8 @@ Everything else comes from the library: ``nn.MLP(sizes, dropout=..., norm=...)``
 builds the network (``--dropout``, ``--norm layer|batch``), ``optim.SGD`` or
 ``optim.AdamW`` (``--optimizer``) trains it, and the schedule is
 ``optim.CosineAnnealingLR``, after ``--warmup-epochs`` of ``optim.LinearLR``
-warm-up joined by ``optim.SequentialLR``; ``--clip-grad-norm`` wraps the
-optimiser's step with ``nn.utils.clip_grad_norm_``.
+warm-up joined by ``optim.SequentialLR``; ``--clip-grad-norm`` is a ``fit``
+callback calling ``nn.utils.clip_grad_norm_`` between backward and step.
 
 Run::
 
@@ -39,7 +39,7 @@ import numpy as np
 from _common import add_data_arguments, add_training_arguments, epochs, limit, load, one_blas_thread
 
 from autograd_mlp import nn, optim
-from autograd_mlp.train import evaluate, fit
+from autograd_mlp.train import Callback, TrainState, evaluate, fit
 
 
 def random_shifts(X: np.ndarray, rng: np.random.Generator, k: int = 2) -> np.ndarray:
@@ -81,18 +81,14 @@ def make_schedule(optimizer: optim.Optimizer, epochs: int, warmup: int) -> optim
     return optim.SequentialLR(optimizer, [warm, cosine], milestones=[warmup])
 
 
-class ClippedStep:
-    """Clip the gradients' joint norm to ``max_norm`` before every optimiser step."""
+class ClipGradNorm(Callback):
+    """A fit callback: clip the gradients' joint norm to ``max_norm`` before every step."""
 
-    def __init__(self, optimizer: optim.Optimizer, max_norm: float) -> None:
-        self.optimizer, self.max_norm = optimizer, max_norm
-        self.params = [p for group in optimizer.param_groups for p in group["params"]]
-        self._step = optimizer.step
-        optimizer.step = self.step  # type: ignore[method-assign]
+    def __init__(self, max_norm: float) -> None:
+        self.max_norm = max_norm
 
-    def step(self, closure=None):  # type: ignore[no-untyped-def]
-        nn.utils.clip_grad_norm_(self.params, self.max_norm)
-        return self._step(closure)
+    def on_backward(self, state: TrainState) -> None:
+        nn.utils.clip_grad_norm_(state.model.parameters(), self.max_norm)
 
 
 @one_blas_thread
@@ -138,8 +134,7 @@ def main(argv: list[str] | None = None) -> float:
     nn.init.manual_seed(args.seed)  # (= ag.manual_seed: weights and dropout masks)
     model = nn.MLP(sizes, activation="relu", dropout=args.dropout, norm=norm)
     optimizer = make_optimizer(args.optimizer, model, args.lr)
-    if args.clip_grad_norm is not None:
-        ClippedStep(optimizer, args.clip_grad_norm)
+    callbacks = [] if args.clip_grad_norm is None else [ClipGradNorm(args.clip_grad_norm)]
     scheduler = make_schedule(optimizer, n_epochs, args.warmup_epochs)
     rng = np.random.default_rng(args.seed)
     targets = smoothed(y, args.label_smoothing)
@@ -159,6 +154,7 @@ def main(argv: list[str] | None = None) -> float:
             scheduler=scheduler,
             seed=args.seed,
             progress=False,
+            callbacks=callbacks,
         )
         record = history.last()
         print(
@@ -169,7 +165,8 @@ def main(argv: list[str] | None = None) -> float:
         )
     seconds = time.perf_counter() - started
     _, acc = evaluate(model, X_test, y_test)
-    print(f"test accuracy: {100 * acc:.2f}% after {n_epochs} epochs, {seconds:.0f}s of training")
+    print(f"test accuracy: {100 * acc:.2f}% after {n_epochs} epoch{'s' * (n_epochs != 1)}, "
+          f"{seconds:.0f}s of training")
     return acc
 
 

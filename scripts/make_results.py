@@ -10,7 +10,8 @@ stored outputs are still what the code prints.
 Usage::
 
     python scripts/make_results.py --quick          # the runs that need no MNIST (~30 s)
-    python scripts/make_results.py --data-dir DIR   # everything (~5 min on 2 cores)
+    python scripts/make_results.py --data-dir DIR   # everything (~20 min on 2 cores)
+    python scripts/make_results.py --ablations --data-dir DIR  # the options on MNIST (~5 min)
     python scripts/make_results.py --only ex1 ex2   # some runs; the rest stay as stored
     python scripts/make_results.py --render         # only re-render the page (template edits)
     python scripts/make_results.py --check          # exit 1 if the page is not the rendering
@@ -125,6 +126,41 @@ RUNS: dict[str, Run] = {
         True,
     ),
 }
+
+# What dropout, normalisation, AdamW and warm-up do on the full MNIST: the
+# command's default network and recipe for a few epochs, one option changed per
+# row, every row with the same seeds. name -> (what changes, the options).
+ABLATION_EPOCHS = 5
+ABLATION_SEEDS = (0, 1)
+ABLATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "base": ("nothing (SGD lr 0.05, momentum 0.9, cosine)", ()),
+    "dropout": ("dropout 0.2 after each hidden activation", ("--dropout", "0.2")),
+    "layer": ("layer norm after each hidden Linear", ("--norm", "layer")),
+    "batch": ("batch norm after each hidden Linear", ("--norm", "batch")),
+    "adam": ("Adam, lr 0.001", ("--optimizer", "adam")),
+    "adamw": ("AdamW, lr 0.001, weight decay 0.01", ("--optimizer", "adamw")),
+    "warmup": ("1 warm-up epoch", ("--warmup-epochs", "1")),
+    "lr02": ("lr 0.2", ("--lr", "0.2")),
+    "lr02_warmup": ("lr 0.2 and 1 warm-up epoch", ("--lr", "0.2", "--warmup-epochs", "1")),
+}
+TRAIN_ACC = rf"(?m)^ +{ABLATION_EPOCHS} +\S+ +(\d+\.\d+)%"  # the last epoch's row
+FIRST_ACC = r"(?m)^ +1 +\S+ +\S+% +\S+ +(\d+\.\d+)%"  # test accuracy after epoch 1
+
+
+def ablation_key(name: str, seed: int) -> str:
+    """The run of ablation ``name`` with ``seed``."""
+    return f"mnist_{name}_s{seed}"
+
+
+for _name, (_, _flags) in ABLATIONS.items():
+    for _seed in ABLATION_SEEDS:
+        RUNS[ablation_key(_name, _seed)] = Run(
+            _cli("--dataset", "mnist", "--data-dir", DATA, "--epochs", str(ABLATION_EPOCHS),
+                 "--seed", str(_seed), *_flags),
+            {"acc": ACC, "loss": r"\(loss (\d+\.\d+),", "train_acc": TRAIN_ACC,
+             "first_acc": FIRST_ACC},
+            True,
+        )
 QUICK = [key for key, run in RUNS.items() if not run.needs_mnist]
 
 
@@ -207,10 +243,10 @@ def machine() -> dict[str, str]:
 
 def values(store: dict[str, dict]) -> dict[str, object]:
     """The template's fields: per run its parsed numbers, ``wall`` and ``command``."""
-    loads = [entry.get("load") for entry in store["runs"].values()]
-    if loads and None not in loads:
+    loads = [entry["load"] for entry in store["runs"].values() if "load" in entry]
+    if loads:  # runs stored by older versions of this script have none
         load = f"load average {min(loads)} to {max(loads)} at the ends of the runs"
-    else:  # stored by an older version of this script
+    else:
         load = f"load average {store['machine']['load']} when the runs started"
     fields: dict[str, object] = {"machine": {**store["machine"], "load": load}}
     for key in RUNS:
@@ -221,7 +257,50 @@ def values(store: dict[str, dict]) -> dict[str, object]:
             "command": f"`{entry['command']}`",
             "output": entry["output"].rstrip("\n"),
         }
+    runs = {key: fields[key] for key in RUNS}
+    fields["ablation_table"] = ablation_table(runs)  # type: ignore[arg-type]
+    fields["ablation"] = ablation_summary(runs)  # type: ignore[arg-type]
+    fields["ablation_command"] = f"`{command(ablation_key('base', ABLATION_SEEDS[0]))}`"
     return fields
+
+
+def ablation_summary(fields: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Per ablation: its seeds' mean test accuracy, the change from ``base``, the spread."""
+    out: dict[str, dict[str, str]] = {}
+    base = 0.0
+    for name in ABLATIONS:
+        accs = [float(fields[ablation_key(name, seed)]["acc"]) for seed in ABLATION_SEEDS]
+        # Sums of two 2-decimal numbers: round the mean half up, as a reader would.
+        mean = round(sum(accs) / len(accs) + 1e-9, 2)
+        base = mean if name == "base" else base
+        out[name] = {
+            "mean": f"{mean:.2f}",
+            "delta": f"{mean - base:+.2f}",
+            "spread": f"{max(accs) - min(accs):.2f}",
+        }
+    return out
+
+
+def ablation_table(fields: dict[str, dict[str, str]]) -> str:
+    """The ablation rows: test accuracy per seed, their mean and its change."""
+    seeds = ", ".join(map(str, ABLATION_SEEDS))
+    summary = ablation_summary(fields)
+    lines = [
+        f"| change from the default | test accuracy, seeds {seeds} | mean | vs. default | "
+        "train accuracy (last epoch) | wall time (each) | options |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, (label, flags) in ABLATIONS.items():
+        runs = [fields[ablation_key(name, seed)] for seed in ABLATION_SEEDS]
+        delta = "" if name == "base" else summary[name]["delta"]
+        options = "`" + " ".join(flags) + "`" if flags else "(none)"
+        lines.append(
+            f"| {label} | {' / '.join(r['acc'] + ' %' for r in runs)} | "
+            f"**{summary[name]['mean']} %** | {delta} | "
+            f"{' / '.join(r['train_acc'] + ' %' for r in runs)} | "
+            f"{' / '.join(r['wall'] for r in runs)} | {options} |"
+        )
+    return "\n".join(lines)
 
 
 def render(store: dict[str, dict]) -> str:
@@ -238,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--quick", action="store_true", help="only the runs that need no MNIST")
     which.add_argument("--only", nargs="+", choices=sorted(RUNS), metavar="RUN", help="these runs")
+    which.add_argument("--ablations", action="store_true",
+                       help="the MNIST runs of dropout, normalisation, AdamW and warm-up")
     which.add_argument("--render", action="store_true", help="re-render from the stored outputs")
     which.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
     parser.add_argument("--data-dir", default=os.environ.get("AUTOGRAD_MLP_DATA"))
@@ -252,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.render:
         keys = QUICK if args.quick else (args.only or list(RUNS))
+        if args.ablations:
+            keys = [ablation_key(name, seed) for name in ABLATIONS for seed in ABLATION_SEEDS]
         if any(RUNS[k].needs_mnist for k in keys):
             store["machine"] = machine()
         for key in keys:

@@ -797,3 +797,28 @@ def test_plot_weights_and_plot_samples(trained, tmp_path: Path, capsys) -> None:
     assert main(["train", *SHORT, "--epochs", "1", "--plot-weights", str(weights)]) == 0
     assert main(["evaluate", str(trained[0]), "--plot-samples", str(samples)]) == 0
     assert weights.read_bytes()[:4] == samples.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_batch_norm_with_a_last_batch_of_one_sample_trains(capsys) -> None:
+    # 200 xor points in batches of 199: the last batch holds one sample, which
+    # BatchNorm1d refuses in training; the run skips it and says so.
+    argv = ["train", "--dataset", "xor", "--norm", "batch", "--batch-size", "199",
+            "--epochs", "2", "--no-progress"]
+    assert run_cli(argv) == 0
+    out = capsys.readouterr().out
+    assert "leave a last batch of 1" in out
+    assert result(out)[2] == 200
+
+
+def test_one_warm_up_epoch_is_singular(capsys) -> None:
+    assert run_cli(["train", "--dataset", "xor", "--warmup-epochs", "1", "--epochs", "2",
+                    "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "1 warm-up epoch," in out and "1 warm-up epochs" not in out
+
+
+def test_graph_defaults_to_a_layout_that_fits_a_page(tmp_path) -> None:
+    """The default drawing is top-down for the deep MLP graph, not 4,000 px wide."""
+    out = tmp_path / "g.dot"
+    assert run_cli(["graph", "-o", str(out)]) == 0
+    assert "rankdir=TB" in out.read_text()

@@ -27,6 +27,7 @@ from ._common import (
     nonneg_float,
     nonneg_int,
     one_line_errors,
+    plural,
     positive_float,
     positive_int,
     probability,
@@ -277,7 +278,10 @@ _OPTIONS: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
         "optimisation",
         ("--weight-decay",),
         dict(
-            type=nonneg_float, metavar="L2", help="L2 penalty added to the gradients (default: 0)"
+            type=nonneg_float,
+            metavar="L2",
+            help="weight decay: an L2 penalty added to the gradients, decoupled for adamw "
+            "(default: 0; 0.01, PyTorch's, for adamw)",
         ),
     ),
     (
@@ -620,7 +624,7 @@ def describe_optimizer(s: dict[str, Any]) -> str:
     if s["weight_decay"]:
         parts.append(f"weight decay {s['weight_decay']:g}")
     if s.get("warmup_epochs"):
-        parts.append(f"{s['warmup_epochs']} warm-up epochs")
+        parts.append(plural(int(s["warmup_epochs"]), "warm-up epoch"))
     if s["schedule"] != "none":
         parts.append(f"{s['schedule']} schedule")
     if s.get("clip_grad_norm"):

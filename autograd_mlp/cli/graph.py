@@ -80,7 +80,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--grad-colors", action="store_true", help="colour by gradient norm (log scale)"
     )
-    parser.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
+    parser.add_argument(
+        "--rankdir",
+        choices=("auto", "LR", "TB"),
+        default="auto",
+        help="layout direction (default: auto, top to bottom unless much wider than deep)",
+    )
     parser.add_argument(
         "--max-nodes", type=int, default=500, help="summarise graphs larger than this"
     )

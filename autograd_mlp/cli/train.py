@@ -144,6 +144,10 @@ def _introduce(args: argparse.Namespace, s: dict[str, Any], data: Data, ckpt: An
                  f"it is stretched to {epochs}, as if the run had started with --epochs {epochs}")
     _say(args, f"model: {opts.describe(s)}, loss {s['loss']}; {opts.describe_optimizer(s)}; "
          f"batch {s['batch_size']}, {plural(epochs, 'epoch')}, seed {s['seed']}")
+    if s.get("norm") == "batch" and n_train % int(s["batch_size"]) == 1 and epochs:
+        # fit's rule (drop_last=None): batch norm cannot train on one sample.
+        _say(args, f"note: {n_train} samples leave a last batch of 1, which batch norm "
+             "cannot train on; each epoch skips it (a different sample every epoch)")
     _say(args, _table_header("val" if n_val else "test"))
     for i in range(len(previous)):
         _say(args, _table_row({k: previous[k][i] for k in previous.keys()}))

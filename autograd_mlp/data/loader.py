@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._validate import check_int
+from ..random import default_generator
 
 __all__ = ["DataLoader"]
 
@@ -41,7 +42,9 @@ class DataLoader:
         produce the same sequence of epochs.
     rng : numpy.random.Generator, optional
         Use this generator instead (shared with the caller). Give at most one of
-        ``seed`` and ``rng``; with neither, shuffling is not reproducible.
+        ``seed`` and ``rng``; with neither, the loader's generator is seeded from
+        the package's (:func:`autograd_mlp.manual_seed` makes it reproducible;
+        unseeded, runs differ, as in PyTorch).
 
     Notes
     -----
@@ -96,7 +99,10 @@ class DataLoader:
             seed = check_int("seed", seed, minimum=0)
         self.X, self.y = X, y
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
-        self._rng = rng if rng is not None else np.random.default_rng(seed)
+        if rng is None:
+            # Unseeded: draw from the package's generator, so manual_seed covers it.
+            rng = np.random.default_rng(default_generator().integers(2**63) if seed is None else seed)
+        self._rng = rng
 
     def __len__(self) -> int:
         """Number of batches per epoch."""

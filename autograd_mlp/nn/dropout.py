@@ -5,9 +5,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-import numpy as np
-
-from .. import random as _random
+from .. import functional as F
 from ..tensor import Tensor
 from .module import Module
 
@@ -18,8 +16,9 @@ class Dropout(Module):
     """Zero each element with probability ``p`` in training, scaling the rest by ``1/(1-p)``.
 
     The expected value of every element is unchanged, so evaluation (``eval()``)
-    is the identity. Masks are drawn from the package's generator, which
-    ``ag.manual_seed`` seeds.
+    is the identity. The module is :func:`autograd_mlp.functional.dropout` with
+    ``training=self.training`` (one implementation for both), so masks come
+    from the package's generator, which ``ag.manual_seed`` seeds.
 
     Parameters
     ----------
@@ -50,13 +49,8 @@ class Dropout(Module):
         self.inplace = bool(inplace)
 
     def forward(self, x: Any) -> Tensor:
-        x = x if isinstance(x, Tensor) else Tensor(x)
-        if not self.training or self.p == 0:
-            return x
-        if self.p == 1:
-            return x * np.zeros(x.shape, x.dtype)
-        keep = _random.default_generator().random(x.shape) >= self.p
-        return x * (keep * (1.0 / (1.0 - self.p))).astype(x.dtype)
+        # Looked up on the module at call time: F.dropout is the one implementation.
+        return F.dropout(x, self.p, self.training)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
