@@ -409,12 +409,33 @@ def register_op(
 # --------------------------------------------------------------------------- applying
 def push_scope(name: str) -> None:
     """Mark ``name`` (an ``nn.Module``) as running in this thread; ops recorded
-    until :func:`pop_scope` carry it as their ``scope``, for drawings."""
+    until :func:`pop_scope` carry it as their ``scope``, for drawings.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import pop_scope, push_scope
+    >>> x = ag.tensor([1.0], requires_grad=True)
+    >>> push_scope("encoder")
+    >>> y = x * 2
+    >>> pop_scope()
+    >>> y.grad_fn.scope, (y * 2).grad_fn.scope
+    ('encoder', None)
+    """
     _local.state.scope.append(name)
 
 
 def pop_scope() -> None:
-    """End the innermost :func:`push_scope` of this thread."""
+    """End the innermost :func:`push_scope` of this thread.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import pop_scope, push_scope
+    >>> push_scope("block"); pop_scope()
+    >>> (ag.tensor([1.0], requires_grad=True) * 2).grad_fn.scope is None
+    True
+    """
     _local.state.scope.pop()
 
 
