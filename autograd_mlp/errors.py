@@ -105,6 +105,8 @@ def op_error_like(exc: BaseException, message: str) -> OpError:
     --------
     >>> type(op_error_like(IndexError("x"), "getitem: ...")).__name__
     'OpIndexError'
+    >>> type(op_error_like(ValueError("operands could not be broadcast together"), "mul")).__name__
+    'ShapeError'
     """
     if isinstance(exc, np.exceptions.AxisError):
         return OpAxisError(message)
@@ -112,7 +114,13 @@ def op_error_like(exc: BaseException, message: str) -> OpError:
         return OpIndexError(message)
     if isinstance(exc, TypeError):
         return OpTypeError(message)
+    if any(word in str(exc) for word in _SHAPE_WORDS):
+        return ShapeError(message)
     return OpError(message)
+
+
+# What numpy's ValueErrors say when operand shapes do not fit together.
+_SHAPE_WORDS = ("broadcast", "shape", "dimension", "reshape")
 
 
 __all__ = [
