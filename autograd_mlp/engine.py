@@ -382,9 +382,7 @@ def _graph_values(node: Op, out: Any, arrays: list[Any]) -> tuple[Tensor, list[A
 
 
 # --------------------------------------------------------------------------- the walk
-def _node_step(
-    node: Op, g: Any, grads: dict[int, Any], create_graph: bool, watching: bool
-) -> None:
+def _node_step(node: Op, g: Any, grads: dict[int, Any], create_graph: bool, watching: bool) -> None:
     """Run ``node``'s backward on its complete gradient ``g`` and send each input
     its share, fitted to the input, added to what that input collected so far."""
     out, arrays = node.out, node.arrays

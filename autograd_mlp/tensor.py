@@ -1203,7 +1203,11 @@ class Tensor:
         return _ops.norm(self, ord=ord, axis=axis, keepdims=keepdims)
 
     def argmax(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
         """Index of the maximum (of the flattened tensor when ``axis`` is None); ties
@@ -1220,7 +1224,11 @@ class Tensor:
         return _ops.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
         """Index of the minimum; ties give the first. An int64 tensor without gradient.
@@ -1396,9 +1404,7 @@ class Tensor:
             axis = _pick("flip", "axis", axis, "dim", dim)
         return _ops.flip(self, axis)
 
-    def roll(
-        self, shifts: Any, axis: Any = None, *, dims: Any = None, dim: Any = None
-    ) -> Tensor:
+    def roll(self, shifts: Any, axis: Any = None, *, dims: Any = None, dim: Any = None) -> Tensor:
         """Shift elements cyclically along ``axis`` (the flattened tensor when None).
 
         Examples
@@ -1583,7 +1589,6 @@ class Tensor:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return _numpy_api.array_function(func, types, args, kwargs)
-
 
 
 def _dims(fn: str, axis: Any, dim: Any, keepdims: bool, keepdim: bool | None) -> tuple[Any, bool]:

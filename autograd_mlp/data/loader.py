@@ -101,7 +101,9 @@ class DataLoader:
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         if rng is None:
             # Unseeded: draw from the package's generator, so manual_seed covers it.
-            rng = np.random.default_rng(default_generator().integers(2**63) if seed is None else seed)
+            rng = np.random.default_rng(
+                default_generator().integers(2**63) if seed is None else seed
+            )
         self._rng = rng
 
     def __len__(self) -> int:

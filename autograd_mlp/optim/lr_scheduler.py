@@ -597,8 +597,7 @@ class OneCycleLR(LRScheduler):
                 self._momentum_key = "betas"
             else:
                 raise ValueError(
-                    f"{owner}: optimizer must support momentum or beta1 with "
-                    "cycle_momentum=True"
+                    f"{owner}: optimizer must support momentum or beta1 with cycle_momentum=True"
                 )
         self.base_momentums = [
             real(owner, "base_momentum", v)
@@ -770,8 +769,7 @@ class ReduceLROnPlateau(LRScheduler):
             current = float(metrics)
         except (TypeError, ValueError):
             raise TypeError(
-                f"ReduceLROnPlateau.step: expected the monitored metric (a number), got "
-                f"{metrics!r}"
+                f"ReduceLROnPlateau.step: expected the monitored metric (a number), got {metrics!r}"
             ) from None
         self.last_epoch += 1
         if self._is_better(current):

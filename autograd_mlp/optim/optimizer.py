@@ -97,8 +97,10 @@ class Optimizer:
         self.state: dict[int, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, (Tensor, set, frozenset, Mapping)):
-            kind = "a single Tensor; wrap it in a list" if isinstance(params, Tensor) else (
-                f"a {type(params).__name__} (its order is not defined)"
+            kind = (
+                "a single Tensor; wrap it in a list"
+                if isinstance(params, Tensor)
+                else (f"a {type(params).__name__} (its order is not defined)")
             )
             raise TypeError(
                 f"{self._name}: params must be an iterable of Tensors (e.g. "
