@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._validate import check_int
 from ..random import default_generator
+from ._validate import check_int
 
 __all__ = ["DataLoader"]
 
