@@ -62,11 +62,29 @@ _RESERVED = ("__array__", "__items__", "__tuple__")
 
 
 class CheckpointError(SerializationError):
-    """A checkpoint file is corrupt, incomplete, or does not fit the model."""
+    """A checkpoint file is corrupt, incomplete, or does not fit the model.
+
+    Examples
+    --------
+    >>> from autograd_mlp.checkpoint import CheckpointError
+    >>> from autograd_mlp.nn.serialization import SerializationError
+    >>> issubclass(CheckpointError, SerializationError)
+    True
+    """
 
 
 class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
-    """There is no checkpoint file at the given path."""
+    """There is no checkpoint file at the given path.
+
+    Examples
+    --------
+    >>> from autograd_mlp.checkpoint import CheckpointNotFoundError, load_checkpoint
+    >>> try:
+    ...     load_checkpoint("/nonexistent/run.npz")
+    ... except FileNotFoundError as e:
+    ...     print(type(e).__name__)
+    CheckpointNotFoundError
+    """
 
 
 @dataclass
@@ -87,6 +105,18 @@ class Checkpoint:
         ``History.to_dict()`` of the run so far.
     config : dict
         Whatever the caller stored (hyperparameters, seeds, ...).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+    >>> model = nn.MLP([2, 4, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+    >>> save_checkpoint(path, model, epoch=2, config={"lr": 0.1})
+    >>> ckpt = load_checkpoint(path)
+    >>> ckpt.epoch, ckpt.config, list(ckpt.model_state)[:2], ckpt.optimizer_state is None
+    (2, {'lr': 0.1}, ['layers.0.weight', 'layers.0.bias'], True)
     """
 
     model_state: OrderedDict[str, np.ndarray]
@@ -99,7 +129,20 @@ class Checkpoint:
     path: str = ""
 
     def build_model(self) -> Module:
-        """The saved model, rebuilt from its recorded architecture with its weights."""
+        """The saved model, rebuilt from its recorded architecture with its weights.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from autograd_mlp import nn, optim
+        >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+        >>> model = nn.MLP([2, 4, 2])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+        >>> save_checkpoint(path, model)
+        >>> again = load_checkpoint(path).build_model()
+        >>> type(again).__name__, [p.shape for p in again.parameters()][:2]
+        ('MLP', [(4, 2), (4,)])
+        """
         if self.architecture is None:
             raise CheckpointError(
                 f"{self.path or 'the checkpoint'} does not record its model's architecture "
@@ -119,7 +162,21 @@ class Checkpoint:
         optimizer: Optimizer | None = None,
         scheduler: LRScheduler | None = None,
     ) -> None:
-        """Load the stored states into ``model`` (and ``optimizer``, ``scheduler``)."""
+        """Load the stored states into ``model`` (and ``optimizer``, ``scheduler``).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from autograd_mlp import nn, optim
+        >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+        >>> model = nn.MLP([2, 4, 2])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+        >>> save_checkpoint(path, model)
+        >>> other = nn.MLP([2, 4, 2])
+        >>> load_checkpoint(path).restore(other)
+        >>> bool((other.layers[0].weight.data == model.layers[0].weight.data).all())
+        True
+        """
         restore_checkpoint(self, model, optimizer, scheduler)
 
 
@@ -233,6 +290,19 @@ def save_checkpoint(
         JSON-serialisable settings to keep with the weights.
     overwrite : bool, default False
         Replace an existing file that is not one of this package's.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+    >>> model = nn.MLP([2, 4, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+    >>> opt = optim.SGD(model.parameters(), lr=0.1)
+    >>> save_checkpoint(path, model, opt, epoch=1)
+    >>> save_checkpoint(path, model, opt, epoch=2)  # replaces its own checkpoint
+    >>> load_checkpoint(path).epoch
+    2
     """
     if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
         raise CheckpointError(f"save_checkpoint: epoch must be an integer >= 0, got {epoch!r}")
@@ -286,6 +356,18 @@ def load_checkpoint(path: str | os.PathLike[str]) -> Checkpoint:
         No file at ``path``.
     CheckpointError
         The file is not a readable autograd_mlp checkpoint.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+    >>> model = nn.MLP([2, 4, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+    >>> save_checkpoint(path, model, optim.Adam(model.parameters()), epoch=5)
+    >>> ckpt = load_checkpoint(path)
+    >>> ckpt.epoch, sorted(ckpt.optimizer_state)
+    (5, ['param_groups', 'state'])
     """
     where = str(path)
     if not Path(path).expanduser().is_file():
@@ -341,6 +423,19 @@ def restore_checkpoint(
     CheckpointError
         When the optimiser or scheduler is given but the checkpoint has no state
         for it, or a state does not fit.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from autograd_mlp import nn, optim
+    >>> from autograd_mlp.checkpoint import load_checkpoint, save_checkpoint
+    >>> model = nn.MLP([2, 4, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+    >>> from autograd_mlp.checkpoint import restore_checkpoint
+    >>> save_checkpoint(path, model, optim.SGD(model.parameters(), lr=0.3), epoch=4)
+    >>> model2 = nn.MLP([2, 4, 2]); opt2 = optim.SGD(model2.parameters(), lr=0.1)
+    >>> restore_checkpoint(path, model2, opt2).epoch, opt2.lr
+    (4, 0.3)
     """
     ckpt = checkpoint if isinstance(checkpoint, Checkpoint) else load_checkpoint(checkpoint)
     model.load_state_dict(ckpt.model_state)

@@ -129,6 +129,18 @@ class WalkStep:
     input_grads : tuple
         What the backward formula returned, fitted to the inputs' shapes and
         dtypes (``None`` where no gradient is needed); ``()`` for a leaf.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> steps = []
+    >>> with ag.engine.observe(steps.append):
+    ...     (3 * x).sum().backward()
+    >>> [(s.node.name if s.node else "leaf", len(s.input_grads)) for s in steps]
+    [('sum', 1), ('mul', 2), ('leaf', 0)]
+    >>> steps[-1].grad.tolist()
+    [3.0, 3.0]
     """
 
     tensor: Tensor
@@ -370,9 +382,7 @@ def _graph_values(node: Op, out: Any, arrays: list[Any]) -> tuple[Tensor, list[A
 
 
 # --------------------------------------------------------------------------- the walk
-def _node_step(
-    node: Op, g: Any, grads: dict[int, Any], create_graph: bool, watching: bool
-) -> None:
+def _node_step(node: Op, g: Any, grads: dict[int, Any], create_graph: bool, watching: bool) -> None:
     """Run ``node``'s backward on its complete gradient ``g`` and send each input
     its share, fitted to the input, added to what that input collected so far."""
     out, arrays = node.out, node.arrays
@@ -518,6 +528,15 @@ def backward(
 
     ``Tensor.backward`` calls this with one root. See that method for the
     parameters.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.engine import backward
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> backward([(x * x).sum(), x.sum()])  # the two roots' gradients add up
+    >>> x.grad.tolist()
+    [3.0, 5.0]
     """
     if grad_roots is None:
         grad_roots = [None] * len(roots)

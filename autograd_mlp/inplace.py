@@ -41,6 +41,18 @@ class SetItem(Op):
     """``x`` with ``x[index] = value`` (a copy; ``Tensor.__setitem__`` writes it back).
 
     Derivative: d/dx = 1 outside ``index``, 0 inside; d/dvalue = the gradient at ``index``
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = x * 1
+    >>> y[1] = 0.0  # recorded as a SetItem node
+    >>> y.grad_fn
+    <setitem>
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [1.0, 0.0, 1.0]
     """
 
     name = "setitem"
@@ -144,7 +156,21 @@ def _bump(target: Tensor) -> None:
 
 
 def setitem(target: Tensor, index: Any, value: Any) -> Tensor:
-    """``target[index] = value``, recorded (see :func:`apply_inplace`)."""
+    """``target[index] = value``, recorded (see :func:`apply_inplace`).
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.inplace import setitem
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> v = ag.tensor(5.0, requires_grad=True)
+    >>> y = setitem(x * 1, 0, v)
+    >>> y.tolist()
+    [5.0, 2.0]
+    >>> y.sum().backward()
+    >>> x.grad.tolist(), v.grad.item()
+    ([0.0, 1.0], 1.0)
+    """
     return apply_inplace(SetItem, target, (value,), index=_plain_index(index))
 
 

@@ -47,7 +47,21 @@ _patch_lock = threading.Lock()
 
 
 class TraceError(AutogradError):
-    """``ag.jit`` cannot record this function so that a replay equals running it."""
+    """``ag.jit`` cannot record this function so that a replay equals running it.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.jit import TraceError
+    >>> @ag.jit
+    ... def total(x):
+    ...     return (x * 2).sum().item()  # a Python number: a replay could not redo it
+    >>> try:
+    ...     total(ag.tensor([1.0, 2.0], requires_grad=True))
+    ... except TraceError as e:
+    ...     print(isinstance(e, ag.AutogradError), ".item" in str(e))
+    True True
+    """
 
 
 def _untraceable(why: str) -> TraceError:

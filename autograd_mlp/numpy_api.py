@@ -147,7 +147,16 @@ def _unsupported(name: str, why: str = "") -> OpError:
 
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Run ``ufunc`` (called as ``ufunc.<method>(*inputs, **kwargs)``) on Tensors."""
+    """Run ``ufunc`` (called as ``ufunc.<method>(*inputs, **kwargs)``) on Tensors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor([0.0, 1.0], requires_grad=True)
+    >>> np.add(x, 1)  # Tensor.__array_ufunc__ lands here: recorded like x + 1
+    tensor([1., 2.], grad_fn=<add>)
+    """
     if not plain_operands(inputs):
         return NotImplemented
     fn = UFUNCS.get(ufunc)
@@ -428,7 +437,17 @@ VALUE_FUNCTIONS = {
 
 
 def array_function(func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Run the numpy function ``func`` on arguments holding Tensors."""
+    """Run the numpy function ``func`` on arguments holding Tensors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> np.concatenate([ag.tensor([1.0]), ag.tensor([2.0])])  # a Tensor, not an ndarray
+    tensor([1., 2.])
+    >>> np.shape(ag.zeros(2, 3))
+    (2, 3)
+    """
     for t in types:
         if not issubclass(t, (Tensor, np.ndarray)):
             return NotImplemented

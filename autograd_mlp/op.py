@@ -74,6 +74,23 @@ class Op:
         the name of the ``nn.Module`` that was running, for grouping in drawings.
     ``seq``
         creation order, equal to the output tensor's, for stable drawings.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> class Cube(ag.Op):
+    ...     name = "cube_example"
+    ...     def forward(self, x):
+    ...         return x * x * x
+    ...     def backward(self, g, out, x):  # Derivative: 3 x**2
+    ...         return (3 * g * x * x,)
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y.grad_fn, y.grad_fn.shapes
+    (<cube_example>, ((2,),))
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [3.0, 12.0]
     """
 
     # Slots, as recording sets them on every node (the hot path); subclasses
@@ -149,14 +166,49 @@ class Op:
         return apply(cls, inputs, attrs)
 
     def forward(self, *arrays: Any, **attrs: Any) -> np.ndarray:  # pragma: no cover
+        """Compute the output array from the input arrays (numpy in, numpy out).
+
+        Subclasses define it; keep what ``backward`` needs beyond the inputs and the
+        output with :meth:`save`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> ag.ops.Mul().forward(np.array([1.0, 2.0]), np.array(3.0)).tolist()
+        [3.0, 6.0]
+        """
         raise NotImplementedError
 
     def backward(self, g: Any, out: Any, *inputs: Any) -> tuple[Any, ...]:  # pragma: no cover
+        """Return one gradient per input (``None`` for no gradient) given the
+        output's gradient ``g``, the output and the inputs.
+
+        Subclasses define it as a "dual" formula that works on arrays and, under
+        ``create_graph``, on Tensors; the engine reduces broadcast dimensions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> y = ag.tensor([1.0, 2.0], requires_grad=True) * 3.0
+        >>> y.grad_fn.backward(np.ones(2), y.data, *y.grad_fn.arrays)[0].tolist()
+        [3.0, 3.0]
+        """
         raise NotImplementedError
 
     @property
     def shapes(self) -> tuple[tuple[int, ...], ...]:
-        """The inputs' shapes, from ``parents`` (kept when the graph is freed)."""
+        """The inputs' shapes, from ``parents`` (kept when the graph is freed).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> (ag.ones(2, 3) @ ag.ones(3)).grad_fn is None  # nothing requires grad: no node
+        True
+        >>> (ag.ones(2, 3, requires_grad=True) @ ag.ones(3)).grad_fn.shapes
+        ((2, 3), (3,))
+        """
         shapes = []
         for i, parent in enumerate(self.parents):
             if isinstance(parent, Op):
@@ -169,17 +221,45 @@ class Op:
 
     @property
     def seq(self) -> int:
-        """Creation order, the output tensor's ``_seq``: stable ids for drawings."""
+        """Creation order, the output tensor's ``_seq``: stable ids for drawings.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = ag.tensor([1.0], requires_grad=True) * 2
+        >>> y.grad_fn.seq == y._seq
+        True
+        """
         return self._seq
 
     @property
     def out_shape(self) -> tuple[int, ...]:
-        """The output's shape, also once the graph is freed."""
+        """The output's shape, also once the graph is freed.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = ag.ones(2, 3, requires_grad=True).sum(axis=0)
+        >>> y.backward(ag.ones(3))
+        >>> y.grad_fn.out_shape, y.grad_fn.out is None
+        ((3,), True)
+        """
         return self._freed_shape if self.out is None else self.out.shape
 
     @property
     def freed(self) -> bool:
-        """Whether a backward pass has released this node's saved values."""
+        """Whether a backward pass has released this node's saved values.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> y = (ag.tensor([1.0], requires_grad=True) * 2).sum()
+        >>> y.grad_fn.freed
+        False
+        >>> y.backward()
+        >>> y.grad_fn.freed
+        True
+        """
         return self.inputs is None
 
     def __repr__(self) -> str:
@@ -214,6 +294,13 @@ class OpSpec:
         not differentiable where values tie (max, min): tests draw distinct values.
     internal :
         not part of the public API (used by backward formulas or fused paths).
+
+    Examples
+    --------
+    >>> from autograd_mlp.op import REGISTRY
+    >>> spec = REGISTRY["mul"]
+    >>> spec.name, spec.signature, spec.cls.__name__
+    ('mul', 'binary', 'Mul')
     """
 
     name: str
@@ -229,7 +316,14 @@ class OpSpec:
 
     @property
     def derivative(self) -> str:
-        """The derivative line of the op's docstring, for the docs' op table."""
+        """The derivative line of the op's docstring, for the docs' op table.
+
+        Examples
+        --------
+        >>> from autograd_mlp.op import REGISTRY
+        >>> REGISTRY["mul"].derivative
+        'd/dx = y, d/dy = x'
+        """
         for line in (self.cls.__doc__ or "").splitlines():
             if line.strip().lower().startswith("derivative"):
                 return line.strip().split(":", 1)[-1].strip()
@@ -315,12 +409,33 @@ def register_op(
 # --------------------------------------------------------------------------- applying
 def push_scope(name: str) -> None:
     """Mark ``name`` (an ``nn.Module``) as running in this thread; ops recorded
-    until :func:`pop_scope` carry it as their ``scope``, for drawings."""
+    until :func:`pop_scope` carry it as their ``scope``, for drawings.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import pop_scope, push_scope
+    >>> x = ag.tensor([1.0], requires_grad=True)
+    >>> push_scope("encoder")
+    >>> y = x * 2
+    >>> pop_scope()
+    >>> y.grad_fn.scope, (y * 2).grad_fn.scope
+    ('encoder', None)
+    """
     _local.state.scope.append(name)
 
 
 def pop_scope() -> None:
-    """End the innermost :func:`push_scope` of this thread."""
+    """End the innermost :func:`push_scope` of this thread.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import pop_scope, push_scope
+    >>> push_scope("block"); pop_scope()
+    >>> (ag.tensor([1.0], requires_grad=True) * 2).grad_fn.scope is None
+    True
+    """
     _local.state.scope.pop()
 
 
@@ -381,6 +496,19 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     op and the shapes (an ``OpIndexError``, ``OpTypeError`` or ``OpAxisError``
     when numpy raised that kind), and records the node only when grad mode is on
     and some input requires grad, so inference pays for nothing but the numpy call.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import apply
+    >>> from autograd_mlp.ops import Mul
+    >>> apply(Mul, (ag.tensor([1.0, 2.0], requires_grad=True), 3.0), {})
+    tensor([3., 6.], grad_fn=<mul>)
+    >>> try:
+    ...     apply(Mul, (ag.ones(2), ag.ones(3)), {})
+    ... except ag.OpError as e:
+    ...     print(str(e).split(":")[0])
+    mul
     """
     # Unwrap Tensors; any other operand is a constant, converted once, here
     # (Python numbers need no conversion, so they take the fast path too).
@@ -464,7 +592,19 @@ def _kept_inputs(inputs: Sequence[Any], arrays: Sequence[Any]) -> list[Any]:
 def dispatch(op_cls: type[Op], *inputs: Any, **attrs: Any) -> Any:
     """Apply an op to Tensors (returning a Tensor), or to plain arrays (returning
     an ndarray, no graph). Backward formulas call ops through this, which is what
-    lets one formula serve both first-order and ``create_graph`` backward."""
+    lets one formula serve both first-order and ``create_graph`` backward.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.op import dispatch
+    >>> from autograd_mlp.ops import Mul
+    >>> dispatch(Mul, np.array([1.0, 2.0]), 3.0)  # arrays in: an array out, no graph
+    array([3., 6.])
+    >>> dispatch(Mul, ag.tensor([1.0, 2.0], requires_grad=True), 3.0)
+    tensor([3., 6.], grad_fn=<mul>)
+    """
     for x in inputs:
         if isinstance(x, Tensor):
             return apply(op_cls, inputs, attrs)

@@ -41,7 +41,14 @@ INSTALL_HINT = "pip install matplotlib  (or, in a checkout: pip install -e '.[pl
 
 
 class MatplotlibMissingError(ImportError):
-    """matplotlib, needed to draw curves, is not installed."""
+    """matplotlib, needed to draw curves, is not installed.
+
+    Examples
+    --------
+    >>> from autograd_mlp.plotting import MatplotlibMissingError
+    >>> issubclass(MatplotlibMissingError, ImportError)  # ``except ImportError`` catches it
+    True
+    """
 
 
 def _figure_class() -> Any:
@@ -90,6 +97,16 @@ def save_figure(fig: Any, path: str | os.PathLike[str], overwrite: bool = True) 
     """Write a matplotlib figure through the package's one writer (format from the suffix).
 
     Marked as the package's (PNG/SVG metadata), so a later run may replace it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> from matplotlib.figure import Figure  # doctest: +SKIP
+    >>> fig = Figure(); _ = fig.subplots().plot([0, 1], [1, 0])  # doctest: +SKIP
+    >>> save_figure(fig, out / "line.png")  # doctest: +SKIP
+    >>> is_package_figure(out / "line.png")  # doctest: +SKIP
+    True
     """
     _save(fig, path, overwrite)
 
@@ -153,6 +170,16 @@ def plot_history(
     ------
     MatplotlibMissingError
         If matplotlib is not installed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> history = {"epoch": [1, 2], "train_loss": [0.9, 0.5], "val_loss": [1.0, 0.7],
+    ...            "train_acc": [0.6, 0.8], "val_acc": [0.5, 0.7]}
+    >>> plot_history(history, out / "curves.png", title="xor")  # doctest: +SKIP
+    >>> (out / "curves.png").exists()  # doctest: +SKIP
+    True
     """
     Figure = _figure_class()  # noqa: N806 - a class
     epochs = _column(history, "epoch")
@@ -212,7 +239,17 @@ def plot_confusion(
     title: str | None = None,
     overwrite: bool = True,
 ) -> None:
-    """Draw a confusion matrix (rows: true class, columns: predicted) with counts."""
+    """Draw a confusion matrix (rows: true class, columns: predicted) with counts.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> m = confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
+    >>> m.tolist()
+    [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    >>> plot_confusion(m, out / "confusion.svg")  # doctest: +SKIP
+    """
     Figure = _figure_class()  # noqa: N806 - a class
     n = len(matrix)
     fig = Figure(figsize=(1.2 + 0.55 * n, 1.0 + 0.5 * n), layout="constrained")

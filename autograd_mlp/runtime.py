@@ -64,6 +64,15 @@ def tune_malloc() -> bool:
 
     Returns whether the settings were changed. Not called on import; the CLI
     and ``fit`` call it. Calling it again is harmless.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from autograd_mlp.runtime import tune_malloc
+    >>> with mock.patch.dict(os.environ, {"AUTOGRAD_MLP_MALLOC_TUNING": "0"}):
+    ...     tune_malloc()  # switched off: changes nothing
+    False
     """
     global MALLOC_TUNING
     if os.environ.get("AUTOGRAD_MLP_MALLOC_TUNING", "1").strip().lower() in _OFF:

@@ -116,6 +116,13 @@ class Tensor:
         Writing *into* it (``t.data[...] = v``, ``t.data -= lr * g``) is the one
         unchecked escape hatch, as PyTorch's ``.data``: it bumps no version, so
         a backward that saved the old values will not notice.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> t = ag.tensor([1.0, 2.0])
+        >>> t.data
+        array([1., 2.], dtype=float32)
         """
         return self._data
 
@@ -124,7 +131,7 @@ class Tensor:
         old = self._data
         who = self._describe()
         if not isinstance(value, np.ndarray):
-            raise TypeError(
+            raise OpTypeError(
                 f"{who}.data must be a numpy.ndarray, got {type(value).__name__}; "
                 "use np.asarray(value, dtype=t.dtype)"
             )
@@ -155,7 +162,14 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
-        """Whether gradients flow to this tensor."""
+        """Whether gradients flow to this tensor.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0]).requires_grad, ag.tensor([1.0], requires_grad=True).requires_grad
+        (False, True)
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -172,46 +186,111 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors not produced by a recorded op (user inputs, parameters)."""
+        """True for tensors not produced by a recorded op (user inputs, parameters).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0], requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self._node is None
 
     @property
     def grad_fn(self) -> Op | None:
-        """The graph node that produced this tensor, or ``None`` for a leaf."""
+        """The graph node that produced this tensor, or ``None`` for a leaf.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0], requires_grad=True)
+        >>> x.grad_fn is None, (x * 2).grad_fn is None
+        (True, False)
+        """
         return self._node
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The shape, as ``ndarray.shape``."""
+        """The shape, as ``ndarray.shape``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).shape
+        (2, 3)
+        """
         return self._data.shape
 
     @property
     def ndim(self) -> int:
-        """The number of dimensions."""
+        """The number of dimensions.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     @property
     def size(self) -> int:
-        """The number of elements."""
+        """The number of elements.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).size
+        6
+        """
         return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        """The numpy dtype of ``data``."""
+        """The numpy dtype of ``data``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0]).dtype, ag.tensor([1]).dtype
+        (dtype('float32'), dtype('int64'))
+        """
         return self._data.dtype
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - numpy's name
-        """The transpose (all axes reversed), as ``ndarray.T``."""
+        """The transpose (all axes reversed), as ``ndarray.T``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]).T.tolist()
+        [[1.0, 3.0], [2.0, 4.0]]
+        """
         return _ops.transpose(self)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self) -> np.ndarray:
-        """Return the underlying ndarray (no copy)."""
+        """Return the underlying ndarray (no copy).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
         return self._data
 
     def item(self) -> float | int | bool:
-        """Return the value of a single-element tensor as a Python number."""
+        """Return the value of a single-element tensor as a Python number.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[2.5]]).item()
+        2.5
+        """
         if self._data.size != 1:
             raise ValueError(
                 f"item: only a single-element tensor has an item, got shape {self.shape}"
@@ -219,12 +298,29 @@ class Tensor:
         return self._data.item()
 
     def detach(self) -> Tensor:
-        """Return a new leaf sharing this tensor's data, cut from the graph."""
+        """Return a new leaf sharing this tensor's data, cut from the graph.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0], requires_grad=True)
+        >>> d = (x * 2).detach()
+        >>> d.requires_grad, d.is_leaf
+        (False, True)
+        """
         return Tensor._make(self._data)
 
     def astype(self, dtype: Any) -> Tensor:
         """Return a copy cast to ``dtype`` (differentiable between float dtypes; a
-        cast to an integer or bool dtype gives a tensor without gradient)."""
+        cast to an integer or bool dtype gives a tensor without gradient).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.5, 2.5])
+        >>> x.astype("float64").dtype, x.astype(int).tolist()
+        (dtype('float64'), [1, 2])
+        """
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             return Tensor._make(self.data.astype(dtype))
@@ -322,7 +418,14 @@ class Tensor:
         return _inplace.apply_inplace(_ops.Add, self, (other,))
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
-        """In place ``self -= alpha * other``; returns ``self``."""
+        """In place ``self -= alpha * other``; returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).sub_(1.0, alpha=0.5)
+        tensor([0.5, 1.5])
+        """
         if alpha != 1:
             other = other * alpha
         return _inplace.apply_inplace(_ops.Sub, self, (other,))
@@ -339,7 +442,14 @@ class Tensor:
         return _inplace.apply_inplace(_ops.Mul, self, (other,))
 
     def div_(self, other: Any) -> Tensor:
-        """In place ``self /= other``; returns ``self``."""
+        """In place ``self /= other``; returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([2.0, 4.0]).div_(2.0)
+        tensor([1., 2.])
+        """
         return _inplace.apply_inplace(_ops.Div, self, (other,))
 
     def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
@@ -365,7 +475,14 @@ class Tensor:
         return _inplace.setitem(self, Ellipsis, value)
 
     def zero_(self) -> Tensor:
-        """Set every element to zero (as in ``t.grad.zero_()``); returns ``self``."""
+        """Set every element to zero (as in ``t.grad.zero_()``); returns ``self``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).zero_()
+        tensor([0., 0.])
+        """
         return _inplace.setitem(self, Ellipsis, 0.0)
 
     # ------------------------------------------------------------------ hooks
@@ -490,35 +607,91 @@ class Tensor:
 
     # ------------------------------------------------------------------ elementwise
     def exp(self) -> Tensor:
-        """Elementwise ``e**x``."""
+        """Elementwise ``e**x``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).exp().tolist()
+        [1.0]
+        """
         return _ops.exp(self)
 
     def log(self) -> Tensor:
-        """Elementwise natural logarithm."""
+        """Elementwise natural logarithm.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0]).log().tolist()
+        [0.0]
+        """
         return _ops.log(self)
 
     def sqrt(self) -> Tensor:
-        """Elementwise square root."""
+        """Elementwise square root.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([4.0, 9.0]).sqrt().tolist()
+        [2.0, 3.0]
+        """
         return _ops.sqrt(self)
 
     def abs(self) -> Tensor:
-        """Elementwise absolute value."""
+        """Elementwise absolute value.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-1.5, 2.0]).abs().tolist()
+        [1.5, 2.0]
+        """
         return _ops.abs(self)
 
     def relu(self) -> Tensor:
-        """Elementwise ``max(x, 0)``."""
+        """Elementwise ``max(x, 0)``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-1.0, 2.0]).relu().tolist()
+        [0.0, 2.0]
+        """
         return _ops.relu(self)
 
     def sigmoid(self) -> Tensor:
-        """Elementwise logistic function ``1 / (1 + e**-x)``."""
+        """Elementwise logistic function ``1 / (1 + e**-x)``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).sigmoid().tolist()
+        [0.5]
+        """
         return _ops.sigmoid(self)
 
     def tanh(self) -> Tensor:
-        """Elementwise hyperbolic tangent."""
+        """Elementwise hyperbolic tangent.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).tanh().tolist()
+        [0.0]
+        """
         return _ops.tanh(self)
 
     def clip(self, lo: float | None, hi: float | None) -> Tensor:
-        """Elementwise clamp to ``[lo, hi]`` (either bound may be ``None``)."""
+        """Elementwise clamp to ``[lo, hi]`` (either bound may be ``None``).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-1.0, 0.5, 2.0]).clip(0.0, None).tolist()
+        [0.0, 0.5, 2.0]
+        """
         return _ops.clip(self, lo=lo, hi=hi)
 
     # ------------------------------------------------------------------ reductions
@@ -553,7 +726,14 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Mean over ``axis`` (all axes by default), as ``ndarray.mean``."""
+        """Mean over ``axis`` (all axes by default), as ``ndarray.mean``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0], [3.0, 6.0]]).mean(axis=1).tolist()
+        [1.5, 4.5]
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("mean", axis, dim, keepdims, keepdim)
         return _ops.mean(self, axis=axis, keepdims=keepdims)
@@ -566,7 +746,15 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Maximum over ``axis``; values only (numpy semantics)."""
+        """Maximum over ``axis``; values only (numpy semantics).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 5.0], [4.0, 2.0]])
+        >>> x.max().item(), x.max(axis=0).tolist()
+        (5.0, [4.0, 5.0])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("max", axis, dim, keepdims, keepdim)
         return _ops.max(self, axis=axis, keepdims=keepdims)
@@ -579,7 +767,15 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Minimum over ``axis``; values only (numpy semantics)."""
+        """Minimum over ``axis``; values only (numpy semantics).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 5.0], [4.0, 2.0]])
+        >>> x.min().item(), x.min(dim=1).tolist()
+        (1.0, [1.0, 2.0])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("min", axis, dim, keepdims, keepdim)
         return _ops.min(self, axis=axis, keepdims=keepdims)
@@ -592,20 +788,41 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """``log(sum(exp(x)))`` over ``axis``, computed without overflow."""
+        """``log(sum(exp(x)))`` over ``axis``, computed without overflow.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0, 0.0]).logsumexp().item() == ag.tensor(2.0).log().item()
+        True
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("logsumexp", axis, dim, keepdims, keepdim)
         return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape: Any) -> Tensor:
-        """Return the same values in a new shape (``-1`` infers one dimension)."""
+        """Return the same values in a new shape (``-1`` infers one dimension).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.arange(6).reshape(2, -1).shape, ag.arange(6).reshape((3, 2)).shape
+        ((2, 3), (3, 2))
+        """
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return _ops.reshape(self, shape=shape)
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Permute axes (a full permutation); with no axes, reverse them."""
+        """Permute axes (a full permutation); with no axes, reverse them.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3, 4).transpose().shape, ag.zeros(2, 3, 4).transpose(1, 0, 2).shape
+        ((4, 3, 2), (3, 2, 4))
+        """
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         return _ops.transpose(self, axes=axes or None)
@@ -625,47 +842,111 @@ class Tensor:
         return _ops.flatten(self, start_dim, end_dim)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
-        """Broadcast to ``shape`` with numpy rules."""
+        """Broadcast to ``shape`` with numpy rules.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0]).broadcast_to((2, 2)).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+        """
         return _ops.broadcast_to(self, shape=tuple(shape))
 
     # ------------------------------------------------------------------ softmax family
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """``exp(x) / sum(exp(x))`` along ``axis``, computed stably."""
+        """``exp(x) / sum(exp(x))`` along ``axis``, computed stably.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 1.0, 1.0, 1.0]]).softmax(dim=1).tolist()
+        [[0.25, 0.25, 0.25, 0.25]]
+        """
         if dim is not None:
             axis = _pick("softmax", "axis", axis, "dim", dim, -1)
         return _ops.softmax(self, axis=axis)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """``x - logsumexp(x)`` along ``axis``, computed stably."""
+        """``x - logsumexp(x)`` along ``axis``, computed stably.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[2.0, 2.0]]).log_softmax().exp().tolist()
+        [[0.5, 0.5]]
+        """
         if dim is not None:
             axis = _pick("log_softmax", "axis", axis, "dim", dim, -1)
         return _ops.log_softmax(self, axis=axis)
 
     # ------------------------------------------------------------------ conversion (v2)
     def tolist(self) -> Any:
-        """The values as (nested) Python lists, as ``ndarray.tolist``."""
+        """The values as (nested) Python lists, as ``ndarray.tolist``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0]]).tolist(), ag.tensor(3).tolist()
+        ([[1.0, 2.0]], 3)
+        """
         return self.data.tolist()
 
     def numel(self) -> int:
-        """The number of elements (``size``), as ``torch.numel``."""
+        """The number of elements (``size``), as ``torch.numel``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3).numel()
+        6
+        """
         return self.data.size
 
     def float(self) -> Tensor:
-        """Cast to float32 (differentiable)."""
+        """Cast to float32 (differentiable).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1, 2]).float().dtype
+        dtype('float32')
+        """
         return self.astype(np.float32)
 
     def double(self) -> Tensor:
-        """Cast to float64 (differentiable)."""
+        """Cast to float64 (differentiable).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0]).double().dtype
+        dtype('float64')
+        """
         return self.astype(np.float64)
 
     def to(self, dtype: Any) -> Tensor:
-        """Cast to ``dtype``, as ``astype``; ``"cpu"`` (the only device) returns self."""
+        """Cast to ``dtype``, as ``astype``; ``"cpu"`` (the only device) returns self.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> t = ag.tensor([1.0])
+        >>> t.to('float64').dtype, t.to('cpu') is t
+        (dtype('float64'), True)
+        """
         if isinstance(dtype, str) and dtype == "cpu":
             return self
         return self.astype(dtype)
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place and return ``self``, as in PyTorch."""
+        """Set ``requires_grad`` in place and return ``self``, as in PyTorch.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0]).requires_grad_().requires_grad
+        True
+        """
         self.requires_grad = flag
         return self
 
@@ -687,55 +968,146 @@ class Tensor:
         return _ops.clip(self, lo=lo, hi=hi)
 
     def sign(self) -> Tensor:
-        """Elementwise sign (-1, 0, 1); its derivative is 0."""
+        """Elementwise sign (-1, 0, 1); its derivative is 0.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-2.0, 0.0, 3.0]).sign().tolist()
+        [-1.0, 0.0, 1.0]
+        """
         return _ops.sign(self)
 
     def log1p(self) -> Tensor:
-        """Elementwise ``log(1 + x)``, accurate near 0."""
+        """Elementwise ``log(1 + x)``, accurate near 0.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).log1p().tolist()
+        [0.0]
+        """
         return _ops.log1p(self)
 
     def expm1(self) -> Tensor:
-        """Elementwise ``exp(x) - 1``, accurate near 0."""
+        """Elementwise ``exp(x) - 1``, accurate near 0.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).expm1().tolist()
+        [0.0]
+        """
         return _ops.expm1(self)
 
     def log2(self) -> Tensor:
-        """Elementwise base-2 logarithm."""
+        """Elementwise base-2 logarithm.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 8.0]).log2().tolist()
+        [0.0, 3.0]
+        """
         return _ops.log2(self)
 
     def log10(self) -> Tensor:
-        """Elementwise base-10 logarithm."""
+        """Elementwise base-10 logarithm.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 100.0]).log10().tolist()
+        [0.0, 2.0]
+        """
         return _ops.log10(self)
 
     def exp2(self) -> Tensor:
-        """Elementwise ``2**x``."""
+        """Elementwise ``2**x``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0, 3.0]).exp2().tolist()
+        [1.0, 8.0]
+        """
         return _ops.exp2(self)
 
     def sin(self) -> Tensor:
-        """Elementwise sine."""
+        """Elementwise sine.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).sin().tolist()
+        [0.0]
+        """
         return _ops.sin(self)
 
     def cos(self) -> Tensor:
-        """Elementwise cosine."""
+        """Elementwise cosine.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).cos().tolist()
+        [1.0]
+        """
         return _ops.cos(self)
 
     def tan(self) -> Tensor:
-        """Elementwise tangent."""
+        """Elementwise tangent.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).tan().tolist()
+        [0.0]
+        """
         return _ops.tan(self)
 
     def reciprocal(self) -> Tensor:
-        """Elementwise ``1 / x``."""
+        """Elementwise ``1 / x``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([2.0, 4.0]).reciprocal().tolist()
+        [0.5, 0.25]
+        """
         return _ops.reciprocal(self)
 
     def rsqrt(self) -> Tensor:
-        """Elementwise ``1 / sqrt(x)``."""
+        """Elementwise ``1 / sqrt(x)``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([4.0, 16.0]).rsqrt().tolist()
+        [0.5, 0.25]
+        """
         return _ops.rsqrt(self)
 
     def square(self) -> Tensor:
-        """Elementwise ``x * x``."""
+        """Elementwise ``x * x``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([-3.0, 2.0]).square().tolist()
+        [9.0, 4.0]
+        """
         return _ops.square(self)
 
     def erf(self) -> Tensor:
-        """Elementwise error function."""
+        """Elementwise error function.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([0.0]).erf().tolist()
+        [0.0]
+        """
         return _ops.erf(self)
 
     # ------------------------------------------------------------------ reductions (v2)
@@ -747,7 +1119,15 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Product over ``axis`` (all axes by default)."""
+        """Product over ``axis`` (all axes by default).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.prod().item(), x.prod(dim=1).tolist()
+        (24.0, [2.0, 12.0])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("prod", axis, dim, keepdims, keepdim)
         return _ops.prod(self, axis=axis, keepdims=keepdims)
@@ -784,7 +1164,14 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Standard deviation, ``sqrt(var(...))``."""
+        """Standard deviation, ``sqrt(var(...))``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 3.0, 5.0]).std().item(), ag.tensor([1.0, 3.0]).std(correction=0).item()
+        (2.0, 1.0)
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("std", axis, dim, keepdims, keepdim)
         return _ops.std(self, axis=axis, correction=correction, keepdims=keepdims)
@@ -816,7 +1203,11 @@ class Tensor:
         return _ops.norm(self, ord=ord, axis=axis, keepdims=keepdims)
 
     def argmax(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
         """Index of the maximum (of the flattened tensor when ``axis`` is None); ties
@@ -833,10 +1224,21 @@ class Tensor:
         return _ops.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(
-        self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Index of the minimum; ties give the first. An int64 tensor without gradient."""
+        """Index of the minimum; ties give the first. An int64 tensor without gradient.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[3.0, 1.0, 1.0], [0.0, 5.0, 2.0]]).argmin(dim=1).tolist()
+        [1, 0]
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("argmin", axis, dim, keepdims, keepdim)
         return _ops.argmin(self, axis=axis, keepdims=keepdims)
@@ -855,7 +1257,14 @@ class Tensor:
         return _ops.cumsum(self, axis=axis)
 
     def cumprod(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
-        """Running product along ``axis`` (flattened when None)."""
+        """Running product along ``axis`` (flattened when None).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0, 3.0]).cumprod().tolist()
+        [1.0, 2.0, 6.0]
+        """
         if dim is not None:
             axis = _pick("cumprod", "axis", axis, "dim", dim)
         return _ops.cumprod(self, axis=axis)
@@ -868,7 +1277,15 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Whether any element (along ``axis``) is nonzero: a bool tensor."""
+        """Whether any element (along ``axis``) is nonzero: a bool tensor.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[0.0, 1.0], [0.0, 0.0]])
+        >>> x.any().item(), x.any(dim=1).tolist()
+        (True, [True, False])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("any", axis, dim, keepdims, keepdim)
         return _ops.any(self, axis=axis, keepdims=keepdims)
@@ -881,23 +1298,53 @@ class Tensor:
         dim: Axis = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Whether every element (along ``axis``) is nonzero: a bool tensor."""
+        """Whether every element (along ``axis``) is nonzero: a bool tensor.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 1.0], [0.0, 1.0]])
+        >>> x.all().item(), x.all(dim=1).tolist()
+        (False, [True, False])
+        """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("all", axis, dim, keepdims, keepdim)
         return _ops.all(self, axis=axis, keepdims=keepdims)
 
     # ------------------------------------------------------------------ shape (v2)
     def view(self, *shape: Any) -> Tensor:
-        """``reshape`` under PyTorch's name (values are always copied or viewed by numpy)."""
+        """``reshape`` under PyTorch's name (values are always copied or viewed by numpy).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.arange(6).view(3, 2).shape, ag.arange(6).view(-1, 3).shape
+        ((3, 2), (2, 3))
+        """
         return _ops.view(self, *shape)
 
     def permute(self, *axes: Any) -> Tensor:
-        """Reorder the axes: ``axes`` is a full permutation, as ``torch.permute``."""
+        """Reorder the axes: ``axes`` is a full permutation, as ``torch.permute``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 3, 4).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
         return _ops.permute(self, *axes)
 
     def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
         """Drop axes of size 1 (all of them, or those in ``axis``; an axis of
-        another size is left alone, as PyTorch)."""
+        another size is left alone, as PyTorch).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.zeros(1, 3, 1)
+        >>> x.squeeze().shape, x.squeeze(0).shape, x.squeeze(dim=1).shape
+        ((3,), (3, 1), (1, 3, 1))
+        """
         if dim is not None:
             axis = _pick("squeeze", "axis", axis, "dim", dim)
         return _ops.squeeze(self, axis)
@@ -917,28 +1364,55 @@ class Tensor:
         return _ops.unsqueeze(self, axis)
 
     def expand(self, *shape: Any) -> Tensor:
-        """Broadcast to ``shape``; ``-1`` keeps a size, as ``torch.expand``."""
+        """Broadcast to ``shape``; ``-1`` keeps a size, as ``torch.expand``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(3, 1).expand(-1, 4).shape
+        (3, 4)
+        """
         return _ops.expand(self, *shape)
 
     def unflatten(self, axis: Any = None, sizes: Any = None, *, dim: Any = None) -> Tensor:
-        """Split axis ``axis`` into ``sizes`` (one of them may be -1)."""
+        """Split axis ``axis`` into ``sizes`` (one of them may be -1).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(2, 6).unflatten(1, (2, -1)).shape
+        (2, 2, 3)
+        """
         axis = _pick("unflatten", "axis", axis, "dim", dim)
         if axis is None or sizes is None:
             raise TypeError("unflatten() needs an axis (axis= or dim=) and sizes")
         return _ops.unflatten(self, axis, sizes)
 
     def flip(self, axis: Any = None, *, dims: Any = None, dim: Any = None) -> Tensor:
-        """Reverse the order of elements along ``axis`` (an int or a tuple)."""
+        """Reverse the order of elements along ``axis`` (an int or a tuple).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.flip(1).tolist(), x.flip(dims=(0, 1)).tolist()
+        ([[2.0, 1.0], [4.0, 3.0]], [[4.0, 3.0], [2.0, 1.0]])
+        """
         if dims is not None:
             dim = dims
         if dim is not None:
             axis = _pick("flip", "axis", axis, "dim", dim)
         return _ops.flip(self, axis)
 
-    def roll(
-        self, shifts: Any, axis: Any = None, *, dims: Any = None, dim: Any = None
-    ) -> Tensor:
-        """Shift elements cyclically along ``axis`` (the flattened tensor when None)."""
+    def roll(self, shifts: Any, axis: Any = None, *, dims: Any = None, dim: Any = None) -> Tensor:
+        """Shift elements cyclically along ``axis`` (the flattened tensor when None).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 2.0, 3.0]).roll(1).tolist()
+        [3.0, 1.0, 2.0]
+        """
         if dims is not None:
             dim = dims
         if dim is not None:
@@ -962,7 +1436,14 @@ class Tensor:
         return _ops.repeat(self, *reps)
 
     def tile(self, reps: Any) -> Tensor:
-        """Tile as ``numpy.tile`` (fewer reps than axes repeat the trailing ones)."""
+        """Tile as ``numpy.tile`` (fewer reps than axes repeat the trailing ones).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0]]).tile(2).tolist(), ag.tensor([1.0]).tile((2, 3)).shape
+        ([[1.0, 2.0, 1.0, 2.0]], (2, 3))
+        """
         return _ops.tile(self, reps)
 
     def diagonal(
@@ -974,40 +1455,98 @@ class Tensor:
         dim1: int | None = None,
         dim2: int | None = None,
     ) -> Tensor:
-        """The diagonal of the ``axis1``/``axis2`` planes, as a last axis."""
+        """The diagonal of the ``axis1``/``axis2`` planes, as a last axis.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]).diagonal().tolist()
+        [1.0, 4.0]
+        """
         axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
         axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
         return _ops.diagonal(self, offset, axis1, axis2)
 
     def tril(self, k: int = 0) -> Tensor:
-        """Zero the elements above the ``k``-th diagonal (last two axes)."""
+        """Zero the elements above the ``k``-th diagonal (last two axes).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.ones(2, 2).tril().tolist()
+        [[1.0, 0.0], [1.0, 1.0]]
+        """
         return _ops.tril(self, k)
 
     def triu(self, k: int = 0) -> Tensor:
-        """Zero the elements below the ``k``-th diagonal (last two axes)."""
+        """Zero the elements below the ``k``-th diagonal (last two axes).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.ones(2, 2).triu(1).tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
+        """
         return _ops.triu(self, k)
 
     # ------------------------------------------------------------------ combining (v2)
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """``value`` where ``mask`` is True, ``self`` elsewhere."""
+        """``value`` where ``mask`` is True, ``self`` elsewhere.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0])
+        >>> x.masked_fill(x > 1.5, 0.0).tolist()
+        [1.0, 0.0, 0.0]
+        """
         return _ops.masked_fill(self, mask, value)
 
     def gather(self, axis: Any = None, index: Any = None, *, dim: Any = None) -> Tensor:
-        """Pick values along ``axis`` at ``index``, as ``torch.gather``."""
+        """Pick values along ``axis`` at ``index``, as ``torch.gather``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.gather(1, ag.tensor([[1], [0]])).tolist()
+        [[2.0], [3.0]]
+        """
         return _public.gather(self, axis, index, dim=dim)
 
     def scatter_add(
         self, axis: Any = None, index: Any = None, src: Any = None, *, dim: Any = None
     ) -> Tensor:
-        """A copy with ``src`` added at ``index`` along ``axis``, as ``torch.scatter_add``."""
+        """A copy with ``src`` added at ``index`` along ``axis``, as ``torch.scatter_add``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.zeros(3).scatter_add(0, ag.tensor([0, 2, 0]), ag.tensor([1.0, 2.0, 3.0])).tolist()
+        [4.0, 0.0, 2.0]
+        """
         return _public.scatter_add(self, axis, index, src, dim=dim)
 
     def maximum(self, other: Any) -> Tensor:
-        """Elementwise maximum with ``other`` (ties share the gradient)."""
+        """Elementwise maximum with ``other`` (ties share the gradient).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 5.0]).maximum(ag.tensor([3.0, 2.0])).tolist()
+        [3.0, 5.0]
+        """
         return _ops.maximum(self, other)
 
     def minimum(self, other: Any) -> Tensor:
-        """Elementwise minimum with ``other`` (ties share the gradient)."""
+        """Elementwise minimum with ``other`` (ties share the gradient).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.tensor([1.0, 5.0]).minimum(2.0).tolist()
+        [1.0, 2.0]
+        """
         return _ops.minimum(self, other)
 
     # ------------------------------------------------------------------ logical (v2)
@@ -1052,7 +1591,6 @@ class Tensor:
         return _numpy_api.array_function(func, types, args, kwargs)
 
 
-
 def _dims(fn: str, axis: Any, dim: Any, keepdims: bool, keepdim: bool | None) -> tuple[Any, bool]:
     """Resolve PyTorch's ``dim``/``keepdim`` against ``axis``/``keepdims``."""
     axis = _pick(fn, "axis", axis, "dim", dim)
@@ -1064,14 +1602,35 @@ def _dims(fn: str, axis: Any, dim: Any, keepdims: bool, keepdim: bool | None) ->
 
 
 class RemovableHandle:
-    """What :meth:`Tensor.register_hook` returns: ``handle.remove()`` unregisters."""
+    """What :meth:`Tensor.register_hook` returns: ``handle.remove()`` unregisters.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> handle = x.register_hook(lambda g: g * 10)
+    >>> (x * 1).sum().backward()
+    >>> x.grad.tolist()
+    [10.0, 10.0]
+    """
 
     def __init__(self, hooks: list[Any], hook: Any) -> None:
         self._hooks = hooks
         self._hook = hook
 
     def remove(self) -> None:
-        """Unregister the hook (again is harmless)."""
+        """Unregister the hook (again is harmless).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> handle.remove(); handle.remove()  # the second call does nothing
+        >>> (x * 1).sum().backward()
+        >>> x.grad.tolist()
+        [1.0, 1.0]
+        """
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 

@@ -80,7 +80,24 @@ _LOGIT_LOSSES = {"bce", "binary_cross_entropy_with_logits"}
 
 
 class TrainingDivergedError(RuntimeError):
-    """The loss, the validation loss or a parameter became NaN or infinite in :func:`fit`."""
+    """The loss, the validation loss or a parameter became NaN or infinite in :func:`fit`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> try:
+    ...     fit(net, opt, (X, y), epochs=1, loss=lambda out, t: out.sum() * np.nan,
+    ...         seed=0, progress=False)
+    ... except TrainingDivergedError as e:
+    ...     print(e.epoch, e.batch, e.loss)
+    1 1 nan
+    """
 
     def __init__(self, message: str, epoch: int, batch: int, loss: float) -> None:
         super().__init__(message)
@@ -114,11 +131,26 @@ class History:
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:
-        """The names of the per-epoch lists."""
+        """The names of the per-epoch lists.
+
+        Examples
+        --------
+        >>> History.keys()
+        ('epoch', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'lr', 'time')
+        """
         return tuple(f.name for f in fields(cls) if f.name != "seed")
 
     def append(self, **record: Any) -> None:
-        """Add one epoch; missing entries are recorded as ``None``."""
+        """Add one epoch; missing entries are recorded as ``None``.
+
+        Examples
+        --------
+        >>> h = History()
+        >>> h.append(epoch=1, train_loss=0.5, lr=0.1)
+        >>> h.append(epoch=2, train_loss=0.25, lr=0.1)
+        >>> h.train_loss, h.val_loss
+        ([0.5, 0.25], [None, None])
+        """
         unknown = set(record) - set(self.keys())
         if unknown:
             raise KeyError(f"History.append: unknown keys {sorted(unknown)}")
@@ -126,7 +158,16 @@ class History:
             getattr(self, key).append(record.get(key))
 
     def last(self) -> dict[str, Any]:
-        """The latest epoch's record as a dict."""
+        """The latest epoch's record as a dict.
+
+        Examples
+        --------
+        >>> h = History()
+        >>> h.append(epoch=1, train_loss=0.5, lr=0.1)
+        >>> h.append(epoch=2, train_loss=0.25, lr=0.1)
+        >>> h.last()["epoch"], h.last()["train_loss"]
+        (2, 0.25)
+        """
         if not self.epoch:
             raise IndexError("History.last: no epochs recorded yet")
         return {key: getattr(self, key)[-1] for key in self.keys()}
@@ -140,12 +181,31 @@ class History:
         return len(self.epoch)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain lists (and the seed), e.g. for JSON."""
+        """Plain lists (and the seed), e.g. for JSON.
+
+        Examples
+        --------
+        >>> h = History()
+        >>> h.append(epoch=1, train_loss=0.5, lr=0.1)
+        >>> h.append(epoch=2, train_loss=0.25, lr=0.1)
+        >>> d = h.to_dict()
+        >>> d["epoch"], d["seed"]
+        ([1, 2], None)
+        """
         return {**{key: list(getattr(self, key)) for key in self.keys()}, "seed": self.seed}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> History:
-        """Inverse of :meth:`to_dict`; rejects columns of unequal length or wrong type."""
+        """Inverse of :meth:`to_dict`; rejects columns of unequal length or wrong type.
+
+        Examples
+        --------
+        >>> h = History()
+        >>> h.append(epoch=1, train_loss=0.5, lr=0.1)
+        >>> h.append(epoch=2, train_loss=0.25, lr=0.1)
+        >>> History.from_dict(h.to_dict()) == h
+        True
+        """
         if not isinstance(d, dict):
             raise ValueError(f"History.from_dict: expected a dict, got {type(d).__name__}")
         columns = {key: d.get(key) or [] for key in cls.keys()}
@@ -166,6 +226,24 @@ class TrainState:
     ``epoch`` and ``batch`` count from 1; ``loss`` and ``correct`` are those of
     the latest batch (``correct`` None when accuracy is undefined), ``seen``,
     ``loss_sum`` and ``correct_sum`` the running totals of the epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> seen = []
+    >>> class Watch(Callback):
+    ...     def on_batch(self, state):
+    ...         seen.append((state.epoch, state.batch, state.n_batches))
+    >>> _ = fit(net, opt, (X, y), epochs=2, batch_size=2, seed=0, progress=False,
+    ...         callbacks=[Watch()])
+    >>> seen
+    [(1, 1, 2), (1, 2, 2), (2, 1, 2), (2, 2, 2)]
     """
 
     model: Module
@@ -188,12 +266,49 @@ class TrainState:
 
     @property
     def running_loss(self) -> float:
-        """Mean loss over the batches of this epoch so far."""
+        """Mean loss over the batches of this epoch so far.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+        >>> y = np.array([0, 1, 1, 0])
+        >>> ag.manual_seed(0)
+        >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+        >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+        >>> runs = []
+        >>> class Watch(Callback):
+        ...     def on_batch(self, state):
+        ...         runs.append(state.running_loss == state.loss_sum / state.seen)
+        >>> _ = fit(net, opt, (X, y), epochs=1, batch_size=2, seed=0, progress=False,
+        ...         callbacks=[Watch()])
+        >>> runs
+        [True, True]
+        """
         return self.loss_sum / self.seen if self.seen else math.nan
 
     @property
     def running_acc(self) -> float | None:
-        """Accuracy over the batches of this epoch so far (None if undefined)."""
+        """Accuracy over the batches of this epoch so far (None if undefined).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+        >>> y = np.array([0, 1, 1, 0])
+        >>> ag.manual_seed(0)
+        >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+        >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+        >>> accs = []
+        >>> class Watch(Callback):
+        ...     def on_epoch(self, state):
+        ...         accs.append(state.running_acc == state.history.last()["train_acc"])
+        >>> _ = fit(net, opt, (X, y), epochs=2, seed=0, progress=False, callbacks=[Watch()])
+        >>> accs
+        [True, True]
+        """
         return None if self.correct_sum is None or not self.seen else self.correct_sum / self.seen
 
 
@@ -203,27 +318,89 @@ class Callback:
     ``on_batch`` runs after each optimiser step, ``on_epoch`` after each epoch
     is recorded in ``state.history``; either returns ``True`` to stop training.
     ``on_train_end`` runs however training ends (also on errors and Ctrl-C).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> class StopAfterTwo(Callback):
+    ...     def on_epoch(self, state):
+    ...         return state.epoch == 2  # True stops training
+    >>> h = fit(net, opt, (X, y), epochs=10, seed=0, progress=False, callbacks=[StopAfterTwo()])
+    >>> h.epoch
+    [1, 2]
     """
 
     def on_train_begin(self, state: TrainState) -> None:
-        """Before the first epoch."""
+        """Before the first epoch.
+
+        Examples
+        --------
+        >>> Callback().on_train_begin(None) is None  # the base hooks do nothing
+        True
+        """
 
     def on_epoch_begin(self, state: TrainState) -> None:
-        """Before each epoch."""
+        """Before each epoch.
+
+        Examples
+        --------
+        >>> Callback().on_epoch_begin(None) is None
+        True
+        """
 
     def on_backward(self, state: TrainState) -> None:
-        """After each backward, before the optimiser step (e.g. to clip gradients)."""
+        """After each backward, before the optimiser step (e.g. to clip gradients).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import autograd_mlp as ag
+        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+        >>> y = np.array([0, 1, 1, 0])
+        >>> ag.manual_seed(0)
+        >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+        >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+        >>> class Clip(Callback):
+        ...     def on_backward(self, state):
+        ...         ag.nn.utils.clip_grad_norm_(state.model.parameters(), 1.0)
+        >>> len(fit(net, opt, (X, y), epochs=1, seed=0, progress=False, callbacks=[Clip()]))
+        1
+        """
 
     def on_batch(self, state: TrainState) -> bool | None:
-        """After each step."""
+        """After each step.
+
+        Examples
+        --------
+        >>> Callback().on_batch(None) is None  # None: keep training
+        True
+        """
         return None
 
     def on_epoch(self, state: TrainState) -> bool | None:
-        """After each epoch."""
+        """After each epoch.
+
+        Examples
+        --------
+        >>> Callback().on_epoch(None) is None  # None: keep training
+        True
+        """
         return None
 
     def on_train_end(self, state: TrainState) -> None:
-        """After training, however it ended."""
+        """After training, however it ended.
+
+        Examples
+        --------
+        >>> Callback().on_train_end(None) is None
+        True
+        """
 
 
 class _EpochFunction(Callback):
@@ -253,6 +430,22 @@ class ProgressBar(Callback):
     ``summary``, one line per epoch. The bar shows only on a terminal.
 
     ``printer`` replaces the summary line (it gets the epoch's record).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> import io
+    >>> out = io.StringIO()
+    >>> _ = fit(net, opt, (X, y), epochs=1, seed=0, progress=False,
+    ...         callbacks=[ProgressBar(file=out, printer=lambda r: f"epoch {r['epoch']} done")])
+    >>> print(out.getvalue(), end="")
+    epoch 1 done
     """
 
     def __init__(
@@ -311,7 +504,22 @@ class ProgressBar(Callback):
 
 class StepLog(Callback):
     """Records the loss of every step (``losses``) and where it fell, in epochs
-    (``positions``: 0.5 is half-way through the first epoch), e.g. for a plot."""
+    (``positions``: 0.5 is half-way through the first epoch), e.g. for a plot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> log = StepLog()
+    >>> _ = fit(net, opt, (X, y), epochs=2, batch_size=2, seed=0, progress=False, callbacks=[log])
+    >>> log.positions, len(log.losses)
+    ([0.5, 1.0, 1.5, 2.0], 4)
+    """
 
     def __init__(self) -> None:
         self.losses: list[float] = []
@@ -364,6 +572,23 @@ class ModelCheckpoint(Callback):
     Never saves a diverged model (``fit`` raises before ``on_epoch``, and
     non-finite parameters are checked here again): the file keeps the last good
     epoch, which ``saved_epoch`` says (None until the first save).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> import pathlib, tempfile
+    >>> from autograd_mlp.checkpoint import load_checkpoint
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.npz"
+    >>> saver = ModelCheckpoint(path, config={"note": "xor"})
+    >>> _ = fit(net, opt, (X, y), epochs=2, seed=0, progress=False, callbacks=[saver])
+    >>> saver.saved_epoch, load_checkpoint(path).epoch, load_checkpoint(path).config["note"]
+    (2, 2, 'xor')
     """
 
     def __init__(self, path: str | os.PathLike[str], config: dict[str, Any] | None = None,
@@ -962,6 +1187,17 @@ def fit(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import autograd_mlp as ag
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    >>> y = np.array([0, 1, 1, 0])
+    >>> ag.manual_seed(0)
+    >>> net = ag.nn.MLP([2, 8, 2], activation="tanh")
+    >>> opt = ag.optim.Adam(net.parameters(), lr=0.05)
+    >>> history = fit(net, opt, (X, y), epochs=3, batch_size=2, seed=0, progress=False)
+    >>> history.epoch, len(history.train_loss), history.seed
+    ([1, 2, 3], 3, 0)
+
     A one-cycle schedule counts optimiser steps, so ``fit`` steps it per batch:
 
     >>> from autograd_mlp import nn, optim

@@ -165,8 +165,10 @@ def main(argv: list[str] | None = None) -> float:
         )
     seconds = time.perf_counter() - started
     _, acc = evaluate(model, X_test, y_test)
-    print(f"test accuracy: {100 * acc:.2f}% after {n_epochs} epoch{'s' * (n_epochs != 1)}, "
-          f"{seconds:.0f}s of training")
+    print(
+        f"test accuracy: {100 * acc:.2f}% after {n_epochs} epoch{'s' * (n_epochs != 1)}, "
+        f"{seconds:.0f}s of training"
+    )
     return acc
 
 

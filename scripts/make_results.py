@@ -155,10 +155,23 @@ def ablation_key(name: str, seed: int) -> str:
 for _name, (_, _flags) in ABLATIONS.items():
     for _seed in ABLATION_SEEDS:
         RUNS[ablation_key(_name, _seed)] = Run(
-            _cli("--dataset", "mnist", "--data-dir", DATA, "--epochs", str(ABLATION_EPOCHS),
-                 "--seed", str(_seed), *_flags),
-            {"acc": ACC, "loss": r"\(loss (\d+\.\d+),", "train_acc": TRAIN_ACC,
-             "first_acc": FIRST_ACC},
+            _cli(
+                "--dataset",
+                "mnist",
+                "--data-dir",
+                DATA,
+                "--epochs",
+                str(ABLATION_EPOCHS),
+                "--seed",
+                str(_seed),
+                *_flags,
+            ),
+            {
+                "acc": ACC,
+                "loss": r"\(loss (\d+\.\d+),",
+                "train_acc": TRAIN_ACC,
+                "first_acc": FIRST_ACC,
+            },
             True,
         )
 QUICK = [key for key, run in RUNS.items() if not run.needs_mnist]
@@ -317,8 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--quick", action="store_true", help="only the runs that need no MNIST")
     which.add_argument("--only", nargs="+", choices=sorted(RUNS), metavar="RUN", help="these runs")
-    which.add_argument("--ablations", action="store_true",
-                       help="the MNIST runs of dropout, normalisation, AdamW and warm-up")
+    which.add_argument(
+        "--ablations",
+        action="store_true",
+        help="the MNIST runs of dropout, normalisation, AdamW and warm-up",
+    )
     which.add_argument("--render", action="store_true", help="re-render from the stored outputs")
     which.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
     parser.add_argument("--data-dir", default=os.environ.get("AUTOGRAD_MLP_DATA"))

@@ -304,7 +304,7 @@ def test_retain_grad_moves_to_the_new_version() -> None:
 def test_data_setter_rejects_a_list_naming_the_tensor() -> None:
     x = ag.tensor([1.0, 2.0])
     x.name = "x"
-    with pytest.raises(TypeError, match="'x'.data must be a numpy.ndarray"):
+    with pytest.raises(ag.OpTypeError, match="'x'.data must be a numpy.ndarray"):
         x.data = [1.0, 2.0]
     np.testing.assert_array_equal((x * 2).data, [2.0, 4.0])
 

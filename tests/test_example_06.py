@@ -42,6 +42,14 @@ def test_clip_callback_bounds_the_gradient_norm_seen_by_the_step(
     monkeypatch.setattr(opt, "step", spying_step)
     X = np.random.default_rng(0).normal(size=(64, 4)) * 100  # large inputs: large gradients
     y = np.arange(64) % 3
-    fit(model, opt, (X, y), epochs=1, batch_size=16, seed=0, progress=False,
-        callbacks=[ex.ClipGradNorm(0.5)])
+    fit(
+        model,
+        opt,
+        (X, y),
+        epochs=1,
+        batch_size=16,
+        seed=0,
+        progress=False,
+        callbacks=[ex.ClipGradNorm(0.5)],
+    )
     assert len(norms) == 4 and max(norms) <= 0.5 * (1 + 1e-5)

@@ -58,8 +58,17 @@ def test_one_cycle_steps_every_batch_by_default() -> None:
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     sched = S.OneCycleLR(opt, max_lr=0.5, epochs=3, steps_per_epoch=5)
     seen = StepRates()
-    fit(model, opt, (X, Y), epochs=3, batch_size=8, scheduler=sched, seed=0, progress=False,
-        callbacks=[seen])
+    fit(
+        model,
+        opt,
+        (X, Y),
+        epochs=3,
+        batch_size=8,
+        scheduler=sched,
+        seed=0,
+        progress=False,
+        callbacks=[seen],
+    )
     want = _torch_rates(lambda L, o: L.OneCycleLR(o, max_lr=0.5, epochs=3, steps_per_epoch=5), 15)
     np.testing.assert_allclose(seen.lrs, want, rtol=1e-12)
     assert sched.last_epoch == 15
@@ -70,8 +79,18 @@ def test_scheduler_interval_batch_for_any_schedule() -> None:
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     sched = S.ExponentialLR(opt, gamma=0.9)
     seen = StepRates()
-    h = fit(model, opt, (X, Y), epochs=2, batch_size=8, scheduler=sched, progress=False,
-            scheduler_interval="batch", seed=0, callbacks=[seen])
+    h = fit(
+        model,
+        opt,
+        (X, Y),
+        epochs=2,
+        batch_size=8,
+        scheduler=sched,
+        progress=False,
+        scheduler_interval="batch",
+        seed=0,
+        callbacks=[seen],
+    )
     want = _torch_rates(lambda L, o: L.ExponentialLR(o, gamma=0.9), 10)
     np.testing.assert_allclose(seen.lrs, want, rtol=1e-12)
     np.testing.assert_allclose(h.lr, [want[0], want[5]], rtol=1e-12)
@@ -81,8 +100,17 @@ def test_scheduler_interval_epoch_for_one_cycle() -> None:
     model = _model()
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     sched = S.OneCycleLR(opt, max_lr=0.5, total_steps=4)
-    h = fit(model, opt, (X, Y), epochs=4, batch_size=8, scheduler=sched, progress=False,
-            scheduler_interval="epoch", seed=0)
+    h = fit(
+        model,
+        opt,
+        (X, Y),
+        epochs=4,
+        batch_size=8,
+        scheduler=sched,
+        progress=False,
+        scheduler_interval="epoch",
+        seed=0,
+    )
     want = _torch_rates(lambda L, o: L.OneCycleLR(o, max_lr=0.5, total_steps=4), 4)
     np.testing.assert_allclose(h.lr, want, rtol=1e-12)
 
@@ -93,8 +121,17 @@ def test_reduce_on_plateau_gets_the_epoch_loss(with_val: bool) -> None:
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     # A 30 % relative threshold: most epochs count as a plateau, so the rate moves.
     sched = S.ReduceLROnPlateau(opt, patience=0, factor=0.5, threshold=0.3)
-    h = fit(model, opt, (X, Y), epochs=6, batch_size=8, scheduler=sched, progress=False,
-            val_data=(XV, YV) if with_val else None, seed=0)
+    h = fit(
+        model,
+        opt,
+        (X, Y),
+        epochs=6,
+        batch_size=8,
+        scheduler=sched,
+        progress=False,
+        val_data=(XV, YV) if with_val else None,
+        seed=0,
+    )
     monitored = h.val_loss if with_val else h.train_loss
     want = _torch_rates(
         lambda L, o: L.ReduceLROnPlateau(o, patience=0, factor=0.5, threshold=0.3), 6, monitored
@@ -110,8 +147,15 @@ def test_bad_scheduler_interval(interval: str, match: str) -> None:
     model = _model()
     opt = optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(ValueError, match=match):
-        fit(model, opt, (X, Y), epochs=1, scheduler=S.ReduceLROnPlateau(opt), progress=False,
-            scheduler_interval=interval)
+        fit(
+            model,
+            opt,
+            (X, Y),
+            epochs=1,
+            scheduler=S.ReduceLROnPlateau(opt),
+            progress=False,
+            scheduler_interval=interval,
+        )
 
 
 # --------------------------------------------------------------------------- batch norm
@@ -121,28 +165,56 @@ X33, Y33 = xor(n=33, noise=0.1, seed=2)  # 33 = 2 * 16 + 1
 def test_batch_norm_with_a_last_batch_of_one_trains() -> None:
     seen = StepRates()
     model = _model("batch")
-    h = fit(model, optim.SGD(model.parameters(), lr=0.1), (X33, Y33), epochs=2, batch_size=16,
-            seed=0, progress=False, callbacks=[seen])
+    h = fit(
+        model,
+        optim.SGD(model.parameters(), lr=0.1),
+        (X33, Y33),
+        epochs=2,
+        batch_size=16,
+        seed=0,
+        progress=False,
+        callbacks=[seen],
+    )
     assert len(h) == 2 and seen.sizes == [16, 32, 16, 32]
 
 
 def test_batch_norm_drop_last_false_raises_pytorchs_error() -> None:
     model = _model("batch")
     with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
-        fit(model, optim.SGD(model.parameters(), lr=0.1), (X33, Y33), epochs=1, batch_size=16,
-            seed=0, progress=False, drop_last=False)
+        fit(
+            model,
+            optim.SGD(model.parameters(), lr=0.1),
+            (X33, Y33),
+            epochs=1,
+            batch_size=16,
+            seed=0,
+            progress=False,
+            drop_last=False,
+        )
 
 
-@pytest.mark.parametrize(("norm", "drop_last", "sizes"), [
-    (None, None, [16, 32, 33]),      # no batch norm: every sample, as PyTorch
-    ("layer", None, [16, 32, 33]),   # layer norm has no batch statistics
-    (None, True, [16, 32]),          # asked for: PyTorch's drop_last
-])
+@pytest.mark.parametrize(
+    ("norm", "drop_last", "sizes"),
+    [
+        (None, None, [16, 32, 33]),  # no batch norm: every sample, as PyTorch
+        ("layer", None, [16, 32, 33]),  # layer norm has no batch statistics
+        (None, True, [16, 32]),  # asked for: PyTorch's drop_last
+    ],
+)
 def test_drop_last(norm: str | None, drop_last: bool | None, sizes: list[int]) -> None:
     seen = StepRates()
     model = _model(norm)
-    fit(model, optim.SGD(model.parameters(), lr=0.1), (X33, Y33), epochs=1, batch_size=16,
-        seed=0, progress=False, drop_last=drop_last, callbacks=[seen])
+    fit(
+        model,
+        optim.SGD(model.parameters(), lr=0.1),
+        (X33, Y33),
+        epochs=1,
+        batch_size=16,
+        seed=0,
+        progress=False,
+        drop_last=drop_last,
+        callbacks=[seen],
+    )
     assert seen.sizes == sizes
 
 

@@ -63,3 +63,13 @@ def test_sample_errors(tmp_path: Path) -> None:
         plot_samples(np.ones((3, 784)), np.zeros(2))
     with pytest.raises(FileNotFoundError, match="does not exist"):
         plot_samples(np.ones((3, 784)), np.zeros(3), path=tmp_path / "no" / "s.png")
+
+
+def test_plot_weights_saves_a_small_layer(tmp_path) -> None:
+    """A few-unit heat map with its colour bar is written (the layout engine
+    chosen after the colour bar divided by zero when drawing)."""
+    optional("matplotlib", "plot")
+    layer = nn.Linear(10, 3)
+    path = tmp_path / "w.png"
+    plot_weights(layer, path=path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

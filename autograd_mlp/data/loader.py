@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._validate import check_int
 from ..random import default_generator
+from ._validate import check_int
 
 __all__ = ["DataLoader"]
 
@@ -101,7 +101,9 @@ class DataLoader:
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         if rng is None:
             # Unseeded: draw from the package's generator, so manual_seed covers it.
-            rng = np.random.default_rng(default_generator().integers(2**63) if seed is None else seed)
+            rng = np.random.default_rng(
+                default_generator().integers(2**63) if seed is None else seed
+            )
         self._rng = rng
 
     def __len__(self) -> int:

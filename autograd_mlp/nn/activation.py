@@ -69,14 +69,28 @@ class ReLU(_Inplace):
 
 
 class Sigmoid(Module):
-    """Elementwise logistic function ``1 / (1 + exp(-x))``."""
+    """Elementwise logistic function ``1 / (1 + exp(-x))``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Sigmoid()(ag.tensor([0.0])).tolist()
+    [0.5]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.sigmoid(x)
 
 
 class Tanh(Module):
-    """Elementwise hyperbolic tangent."""
+    """Elementwise hyperbolic tangent.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Tanh()(ag.tensor([0.0])).tolist()
+    [0.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.tanh(x)
@@ -104,7 +118,17 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
-    """Log-softmax along ``axis`` (default the last)."""
+    """Log-softmax along ``axis`` (default the last).
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> m = ag.nn.LogSoftmax(dim=1)
+    >>> m
+    LogSoftmax(axis=1)
+    >>> m(ag.tensor([[1.0, 1.0]])).exp().tolist()
+    [[0.5, 0.5]]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.log_softmax(x, axis=self.axis)
@@ -131,7 +155,14 @@ class LeakyReLU(_Inplace):
 
 
 class ELU(_Inplace):
-    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` below."""
+    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` below.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.ELU(alpha=2.0)(ag.tensor([3.0, -100.0])).tolist()
+    [3.0, -2.0]
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__(inplace)
@@ -145,21 +176,44 @@ class ELU(_Inplace):
 
 
 class CELU(ELU):
-    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.CELU(alpha=2.0)(ag.tensor([3.0, -100.0])).tolist()
+    [3.0, -2.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.celu(x, self.alpha)
 
 
 class SELU(_Inplace):
-    """Scaled ELU with the self-normalising constants of Klambauer et al."""
+    """Scaled ELU with the self-normalising constants of Klambauer et al.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> round(ag.nn.SELU()(ag.tensor([1.0])).item(), 4)
+    1.0507
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.selu(x)
 
 
 class GELU(Module):
-    """``x * Φ(x)``; ``approximate="tanh"`` uses the tanh approximation."""
+    """``x * Φ(x)``; ``approximate="tanh"`` uses the tanh approximation.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.GELU(approximate="tanh")
+    GELU(approximate='tanh')
+    >>> ag.nn.GELU()(ag.tensor([0.0, 10.0])).tolist()
+    [0.0, 10.0]
+    """
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -175,21 +229,45 @@ class GELU(Module):
 
 
 class SiLU(_Inplace):
-    """``x * sigmoid(x)`` (swish)."""
+    """``x * sigmoid(x)`` (swish).
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.SiLU()(ag.tensor([0.0, 20.0])).tolist()
+    [0.0, 20.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.silu(x)
 
 
 class Mish(_Inplace):
-    """``x * tanh(softplus(x))``."""
+    """``x * tanh(softplus(x))``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Mish()(ag.tensor([0.0, 20.0])).tolist()
+    [0.0, 20.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.mish(x)
 
 
 class Softplus(Module):
-    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``."""
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> m = ag.nn.Softplus()
+    >>> m
+    Softplus(beta=1.0, threshold=20.0)
+    >>> m(ag.tensor([30.0])).tolist(), round(m(ag.tensor([0.0])).item(), 4)
+    ([30.0], 0.6931)
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -203,14 +281,28 @@ class Softplus(Module):
 
 
 class LogSigmoid(Module):
-    """``log(sigmoid(x))``, computed stably."""
+    """``log(sigmoid(x))``, computed stably.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> round(ag.nn.LogSigmoid()(ag.tensor([0.0])).item(), 4)
+    -0.6931
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.log_sigmoid(x)
 
 
 class Hardtanh(_Inplace):
-    """``x`` clipped to ``[min_val, max_val]``."""
+    """``x`` clipped to ``[min_val, max_val]``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Hardtanh()(ag.tensor([-2.0, 0.5, 2.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__(inplace)
@@ -230,28 +322,56 @@ class Hardtanh(_Inplace):
 
 
 class ReLU6(_Inplace):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.ReLU6()(ag.tensor([-1.0, 3.0, 8.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.relu6(x)
 
 
 class Hardsigmoid(_Inplace):
-    """``clip(x / 6 + 1/2, 0, 1)``."""
+    """``clip(x / 6 + 1/2, 0, 1)``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Hardsigmoid()(ag.tensor([-3.0, 0.0, 3.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.hardsigmoid(x)
 
 
 class Hardswish(_Inplace):
-    """``x * hardsigmoid(x)``."""
+    """``x * hardsigmoid(x)``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Hardswish()(ag.tensor([0.0, 1.5, 3.0])).tolist()
+    [0.0, 1.125, 3.0]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.hardswish(x)
 
 
 class Softsign(Module):
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> ag.nn.Softsign()(ag.tensor([-1.0, 0.0, 3.0])).tolist()
+    [-0.5, 0.0, 0.75]
+    """
 
     def forward(self, x: Any) -> Tensor:
         return F.softsign(x)

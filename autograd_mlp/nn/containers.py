@@ -68,7 +68,15 @@ class Sequential(Module):
         return x
 
     def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns self."""
+        """Add ``module`` at the end; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3)).append(nn.ReLU())
+        >>> len(net), type(net[1]).__name__
+        (2, 'ReLU')
+        """
         self._register(str(len(self._modules)), _check_module("Sequential", "appended", module))
         return self
 
@@ -119,13 +127,29 @@ class ModuleList(Module):
             self._register(str(i), module)
 
     def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns self."""
+        """Add ``module`` at the end; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> layers = nn.ModuleList().append(nn.Linear(2, 2))
+        >>> [name for name, _ in layers.named_parameters()]
+        ['0.weight', '0.bias']
+        """
         n = len(self._modules)
         self._register(str(n), _check_module("ModuleList", f"item {n}", module))
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append every module of ``modules``; returns self."""
+        """Append every module of ``modules``; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> layers = nn.ModuleList([nn.ReLU()]).extend([nn.Tanh(), nn.Sigmoid()])
+        >>> [type(m).__name__ for m in layers]
+        ['ReLU', 'Tanh', 'Sigmoid']
+        """
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError("ModuleList.extend: expected an iterable of Modules, got a Module")
         items = list(modules)
@@ -137,7 +161,16 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index``."""
+        """Insert ``module`` before position ``index``.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> layers = nn.ModuleList([nn.ReLU(), nn.Sigmoid()])
+        >>> layers.insert(1, nn.Tanh())
+        >>> [name + ':' + type(m).__name__ for name, m in layers.named_children()]
+        ['0:ReLU', '1:Tanh', '2:Sigmoid']
+        """
         modules = list(self._modules.values())
         modules.insert(index, _check_module("ModuleList", "inserted item", module))
         self._relabel(modules)
@@ -194,7 +227,16 @@ class ModuleDict(Module):
         return type(self), {"modules": dict(self._modules)}
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add (or replace) every name → module pair of ``modules``."""
+        """Add (or replace) every name → module pair of ``modules``.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> heads = nn.ModuleDict({"a": nn.ReLU()})
+        >>> heads.update({"a": nn.Tanh(), "b": nn.Sigmoid()})
+        >>> [(k, type(m).__name__) for k, m in heads.items()]
+        [('a', 'Tanh'), ('b', 'Sigmoid')]
+        """
         items = modules.items() if isinstance(modules, Mapping) else modules
         for entry in items:
             try:
@@ -221,26 +263,64 @@ class ModuleDict(Module):
         delattr(self, name)
 
     def pop(self, name: str) -> Module:
-        """Remove and return the module called ``name``."""
+        """Remove and return the module called ``name``.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> heads = nn.ModuleDict({"a": nn.ReLU(), "b": nn.Tanh()})
+        >>> type(heads.pop("a")).__name__, list(heads)
+        ('ReLU', ['b'])
+        """
         module = self[name]
         del self[name]
         return module
 
     def clear(self) -> None:
-        """Remove every module."""
+        """Remove every module.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> heads = nn.ModuleDict({"a": nn.ReLU()})
+        >>> heads.clear()
+        >>> len(heads), list(heads.children())
+        (0, [])
+        """
         for name in list(self._modules):
             del self[name]
 
     def keys(self) -> Iterable[str]:
-        """The names, in insertion order."""
+        """The names, in insertion order.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> list(nn.ModuleDict({"b": nn.ReLU(), "a": nn.Tanh()}).keys())
+        ['b', 'a']
+        """
         return self._modules.keys()
 
     def values(self) -> Iterable[Module]:
-        """The modules, in insertion order."""
+        """The modules, in insertion order.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [type(m).__name__ for m in nn.ModuleDict({"b": nn.ReLU(), "a": nn.Tanh()}).values()]
+        ['ReLU', 'Tanh']
+        """
         return self._modules.values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
-        """``(name, module)`` pairs, in insertion order."""
+        """``(name, module)`` pairs, in insertion order.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [(k, type(m).__name__) for k, m in nn.ModuleDict({"b": nn.ReLU()}).items()]
+        [('b', 'ReLU')]
+        """
         return self._modules.items()
 
     def __len__(self) -> int:

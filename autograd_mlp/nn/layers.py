@@ -89,7 +89,18 @@ class Linear(Module):
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
-        """Re-draw weight and bias with PyTorch's default initialisation."""
+        """Re-draw weight and bias with PyTorch's default initialisation.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from autograd_mlp import nn
+        >>> m = nn.Linear(4, 2)
+        >>> m.reset_parameters(np.random.default_rng(0)); w = m.weight.data.copy()
+        >>> m.reset_parameters(np.random.default_rng(0))
+        >>> bool((m.weight.data == w).all()), bool(abs(m.bias.data).max() <= 0.5)  # 1/sqrt(4)
+        (True, True)
+        """
         _init.kaiming_uniform_(self.weight, a=math.sqrt(5), nonlinearity="leaky_relu", rng=rng)
         if self.bias is not None:
             bound = 1.0 / math.sqrt(self.in_features)

@@ -57,11 +57,29 @@ class Parameter(Tensor):
 
 
 class StateDictError(ValueError):
-    """``load_state_dict`` got keys or shapes that do not fit the module."""
+    """``load_state_dict`` got keys or shapes that do not fit the module.
+
+    Examples
+    --------
+    >>> from autograd_mlp import nn
+    >>> try:
+    ...     nn.Linear(2, 1).load_state_dict({"weight": nn.Linear(3, 1).weight.data})
+    ... except nn.StateDictError as e:
+    ...     print(isinstance(e, ValueError), "wrong shapes" in str(e))
+    True True
+    """
 
 
 class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict`` did not match (PyTorch's ``_IncompatibleKeys``)."""
+    """What ``load_state_dict`` did not match (PyTorch's ``_IncompatibleKeys``).
+
+    Examples
+    --------
+    >>> from autograd_mlp import nn
+    >>> m = nn.Linear(2, 1)
+    >>> m.load_state_dict({"weight": m.weight.data}, strict=False)
+    IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -299,7 +317,17 @@ class Module:
             raise KeyError(f"{fn}: attribute {name!r} already exists on {type(self).__name__}")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register ``param`` (or an empty slot, ``None``) under ``name``."""
+        """Register ``param`` (or an empty slot, ``None``) under ``name``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp import nn
+        >>> m = nn.Module()
+        >>> m.register_parameter("scale", nn.Parameter(ag.ones(1)))
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
+        """
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"register_parameter: {name!r} must be a Parameter or None, "
@@ -341,7 +369,16 @@ class Module:
         object.__setattr__(self, name, tensor)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register ``module`` as a sub-module called ``name``."""
+        """Register ``module`` as a sub-module called ``name``.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> m = nn.Module()
+        >>> m.add_module("fc", nn.Linear(2, 1))
+        >>> [name for name, _ in m.named_children()]
+        ['fc']
+        """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
         if module is None:
@@ -354,7 +391,18 @@ class Module:
 
     # ------------------------------------------------------------------ running
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The module's computation; subclasses define it, callers use ``module(x)``."""
+        """The module's computation; subclasses define it, callers use ``module(x)``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp import nn
+        >>> class Double(nn.Module):
+        ...     def forward(self, x):
+        ...         return 2 * x
+        >>> Double()(ag.tensor([1.0, 2.0])).tolist()
+        [2.0, 4.0]
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -368,7 +416,15 @@ class Module:
 
     # ------------------------------------------------------------------ traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """Direct sub-modules with their attribute names, each once."""
+        """Direct sub-modules with their attribute names, each once.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+        >>> [(name, type(m).__name__) for name, m in net.named_children()]
+        [('0', 'Linear'), ('1', 'ReLU')]
+        """
         seen: set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -376,7 +432,14 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
-        """Direct sub-modules."""
+        """Direct sub-modules.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [type(m).__name__ for m in nn.MLP([2, 3, 1]).children()]
+        ['Sequential']
+        """
         for _, module in self.named_children():
             yield module
 
@@ -414,7 +477,14 @@ class Module:
             )
 
     def modules(self) -> Iterator[Module]:
-        """This module and all sub-modules."""
+        """This module and all sub-modules.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [type(m).__name__ for m in nn.Sequential(nn.Linear(2, 1), nn.ReLU()).modules()]
+        ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
@@ -443,13 +513,26 @@ class Module:
 
         A parameter shared by two modules is listed once unless ``remove_duplicate``
         is False.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [name for name, _ in nn.MLP([2, 3, 1]).named_parameters()]
+        ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias']
         """
         yield from self._named_members(  # type: ignore[misc]
             "_parameters", prefix, recurse, remove_duplicate
         )
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """All parameters, each once, in registration order."""
+        """All parameters, each once, in registration order.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [p.shape for p in nn.Linear(2, 3).parameters()]
+        [(3, 2), (3,)]
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
@@ -467,7 +550,14 @@ class Module:
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
-        """All buffers, each once."""
+        """All buffers, each once.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> [b.shape for b in nn.BatchNorm1d(3).buffers()]
+        [(3,), (3,), ()]
+        """
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
@@ -495,19 +585,46 @@ class Module:
         return self
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Switch gradient recording for every parameter on or off; returns self."""
+        """Switch gradient recording for every parameter on or off; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> m = nn.Linear(2, 1).requires_grad_(False)
+        >>> [p.requires_grad for p in m.parameters()]
+        [False, False]
+        """
         for param in self.parameters():
             param.requires_grad = requires_grad
         return self
 
     # ------------------------------------------------------------------ state
     def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set ``.grad`` to None)."""
+        """Forget every parameter's gradient (set ``.grad`` to None).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp import nn
+        >>> m = nn.Linear(2, 1)
+        >>> m(ag.ones(1, 2)).sum().backward()
+        >>> m.zero_grad()
+        >>> m.weight.grad is None, m.bias.grad is None
+        (True, True)
+        """
         for param in self.parameters():
             param.grad = None
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode on this module and all sub-modules; returns self."""
+        """Set training mode on this module and all sub-modules; returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+        >>> net.train(False)[1].training, net.train()[1].training
+        (False, True)
+        """
         if not isinstance(mode, (bool, np.bool_)):
             raise ValueError(f"train: mode must be a bool, got {mode!r}")
         for module in self.modules():
@@ -515,7 +632,15 @@ class Module:
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode (``train(False)``); returns self."""
+        """Set evaluation mode (``train(False)``); returns self.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).eval()
+        >>> [m.training for m in net.modules()]
+        [False, False, False]
+        """
         return self.train(False)
 
     def _state_tensors(self) -> OrderedDict[str, Tensor]:
@@ -612,7 +737,16 @@ class Module:
 
     # ------------------------------------------------------------------ display
     def extra_repr(self) -> str:
-        """The text between the parentheses of this module's repr line."""
+        """The text between the parentheses of this module's repr line.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> nn.Linear(2, 3).extra_repr()
+        'in_features=2, out_features=3, bias=True'
+        >>> nn.Module().extra_repr()
+        ''
+        """
         return ""
 
     def __repr__(self) -> str:

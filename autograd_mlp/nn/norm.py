@@ -92,7 +92,17 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
 
     def reset_parameters(self) -> None:
-        """Weight back to ones, bias to zeros."""
+        """Weight back to ones, bias to zeros.
+
+        Examples
+        --------
+        >>> from autograd_mlp import nn
+        >>> ln = nn.LayerNorm(2)
+        >>> ln.weight.data[...] = 3.0
+        >>> ln.reset_parameters()
+        >>> ln.weight.tolist(), ln.bias.tolist()
+        ([1.0, 1.0], [0.0, 0.0])
+        """
         if self.weight is not None:
             _init.ones_(self.weight)
         if self.bias is not None:
@@ -204,7 +214,19 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
-        """Running mean to zeros, variance to ones, count to zero."""
+        """Running mean to zeros, variance to ones, count to zero.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> bn = ag.nn.BatchNorm1d(2)
+        >>> _ = bn(ag.tensor([[5.0, 10.0], [15.0, 30.0]]))  # training mode: updates the stats
+        >>> bn.running_mean.tolist(), int(bn.num_batches_tracked.item())
+        ([1.0, 2.0], 1)
+        >>> bn.reset_running_stats()
+        >>> bn.running_mean.tolist(), bn.running_var.tolist(), int(bn.num_batches_tracked.item())
+        ([0.0, 0.0], [1.0, 1.0], 0)
+        """
         if self.track_running_stats:
             for buf, value in (
                 (self.running_mean, 0),
@@ -215,7 +237,18 @@ class BatchNorm1d(Module):
                 buf._version += 1
 
     def reset_parameters(self) -> None:
-        """Reset the running statistics, weight to ones and bias to zeros."""
+        """Reset the running statistics, weight to ones and bias to zeros.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> bn = ag.nn.BatchNorm1d(2)
+        >>> bn.weight.data[...] = 5.0
+        >>> _ = bn(ag.tensor([[1.0, 2.0], [3.0, 6.0]]))
+        >>> bn.reset_parameters()
+        >>> bn.weight.tolist(), bn.bias.tolist(), bn.running_mean.tolist()
+        ([1.0, 1.0], [0.0, 0.0], [0.0, 0.0])
+        """
         self.reset_running_stats()
         if self.affine:
             _init.ones_(self.weight)

@@ -67,7 +67,22 @@ _DTYPES = {
 
 
 class SerializationError(ValueError):
-    """A file is not a usable autograd_mlp file, or an object cannot be saved."""
+    """A file is not a usable autograd_mlp file, or an object cannot be saved.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> from autograd_mlp import nn
+    >>> (folder / "junk.npz").write_bytes(b"not a zip file")
+    14
+    >>> try:
+    ...     nn.load(folder / "junk.npz")
+    ... except SerializationError as e:
+    ...     print(isinstance(e, ValueError), "is corrupt" in str(e))
+    True True
+    """
 
 
 # --------------------------------------------------------------------------- JSON
@@ -325,6 +340,16 @@ def write_file(
 
     An existing file is replaced only if it is one of the package's (see
     :func:`is_package_file`) or ``overwrite`` is True.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_file(folder / "t.npz", {"w": np.ones(2, np.float32)}, {"kind": "state_dict"})
+    >>> tensors, meta = read_file(folder / "t.npz")
+    >>> tensors["w"].tolist(), meta["kind"]
+    ([1.0, 1.0], 'state_dict')
     """
     path = Path(path)
     if META_KEY in tensors:
@@ -463,7 +488,19 @@ def _check_entry(name: str, entry: Any, payload: int, what: str) -> None:
 def read_file(
     path: str | os.PathLike[str], what: str = "nn.load"
 ) -> tuple[dict[str, np.ndarray], dict[str, Any] | None]:
-    """The tensors and the JSON metadata (None for a plain safetensors file) at ``path``."""
+    """The tensors and the JSON metadata (None for a plain safetensors file) at ``path``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> from autograd_mlp import nn
+    >>> nn.save({"w": np.zeros(3, np.float32)}, folder / "w.safetensors")
+    >>> tensors, meta = read_file(folder / "w.safetensors")
+    >>> tensors["w"].shape, meta["keys"]
+    ((3,), ['w'])
+    """
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"{what}: no file at {str(path)!r}")
@@ -591,6 +628,18 @@ def load(path: str | os.PathLike[str], *, weights_only: bool = False) -> Any:
     SerializationError
         The file is corrupt, not the package's, or its tensors do not fit the
         recorded architecture.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> from autograd_mlp import nn
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "lin.safetensors"
+    >>> nn.save(nn.Linear(3, 2), path)
+    >>> nn.load(path)
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> state = nn.load(path, weights_only=True)
+    >>> list(state), state["weight"].shape
+    (['weight', 'bias'], (2, 3))
     """
     tensors, meta = read_file(path)
     if meta is None:

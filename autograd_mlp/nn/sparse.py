@@ -70,7 +70,17 @@ class Embedding(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Redraw the table from ``N(0, 1)``; zero the padding row."""
+        """Redraw the table from ``N(0, 1)``; zero the padding row.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> ag.manual_seed(0)
+        >>> emb = ag.nn.Embedding(3, 2, padding_idx=0)
+        >>> emb.reset_parameters()
+        >>> emb.weight.shape, emb.weight.data[0].tolist()
+        ((3, 2), [0.0, 0.0])
+        """
         _init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0

@@ -36,11 +36,33 @@ except ImportError:  # pragma: no cover - before the engine's combined classes
 
 
 class TargetIndexError(OpIndexError):
-    """A class index is outside ``0..C-1`` (and is not ``ignore_index``)."""
+    """A class index is outside ``0..C-1`` (and is not ``ignore_index``).
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> import autograd_mlp.functional as F
+    >>> try:
+    ...     F.cross_entropy(ag.zeros(2, 3), ag.tensor([0, 5]))
+    ... except IndexError as e:
+    ...     print(type(e).__name__, isinstance(e, ag.OpError))
+    TargetIndexError True
+    """
 
 
 class TargetTypeError(OpTypeError):
-    """A target of the wrong dtype: float class indices, integer probabilities."""
+    """A target of the wrong dtype: float class indices, integer probabilities.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> import autograd_mlp.functional as F
+    >>> try:
+    ...     F.cross_entropy(ag.zeros(2, 3), ag.tensor([0.0, 1.0]))
+    ... except TypeError as e:
+    ...     print(type(e).__name__, isinstance(e, ag.OpError))
+    TargetTypeError True
+    """
 
 
 def _native(target: np.ndarray) -> np.ndarray:

@@ -70,6 +70,19 @@ class LRScheduler:
     optimizer : Optimizer
         Whose groups' ``lr`` to set. Their learning rates when the first
         scheduler is attached (``initial_lr``) are the base rates.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.optim import SGD, LRScheduler
+    >>> class Halving(LRScheduler):
+    ...     def lr_at(self, epoch, base_lr):
+    ...         return base_lr / 2**epoch
+    >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = Halving(opt)
+    >>> sched.step(); sched.step()
+    >>> opt.lr
+    0.25
     """
 
     def __init__(self, optimizer: Optimizer) -> None:
@@ -85,7 +98,17 @@ class LRScheduler:
         self._apply()
 
     def lr_at(self, epoch: int, base_lr: float) -> float:  # pragma: no cover - abstract
-        """The learning rate at step ``epoch`` of a group whose base rate is ``base_lr``."""
+        """The learning rate at step ``epoch`` of a group whose base rate is ``base_lr``.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, StepLR
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> [sched.lr_at(epoch, 1.0) for epoch in range(5)]
+        [1.0, 1.0, 0.5, 0.5, 0.25]
+        """
         raise NotImplementedError
 
     def _lrs(self, epoch: int) -> list[float]:
@@ -97,19 +120,53 @@ class LRScheduler:
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def step(self) -> None:
-        """Advance one epoch and set the groups' learning rates."""
+        """Advance one epoch and set the groups' learning rates.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, StepLR
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> for _ in range(3):
+        ...     sched.step()
+        >>> sched.last_epoch, opt.lr
+        (3, 0.5)
+        """
         self.last_epoch += 1
         self._apply()
 
     def get_last_lr(self) -> list[float]:
-        """The learning rate of each group, as last set by this scheduler."""
+        """The learning rate of each group, as last set by this scheduler.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, StepLR
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); sched.step()
+        >>> sched.get_last_lr()
+        [0.5]
+        """
         return list(self._last_lr)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """The schedule's position and settings: plain numbers and lists only."""
+        """The schedule's position and settings: plain numbers and lists only.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, StepLR
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); sched.step()
+        >>> sched.state_dict()
+        {'last_epoch': 2, 'base_lrs': [1.0], 'step_size': 2, 'gamma': 0.5}
+        """
         return {
             "last_epoch": self.last_epoch,
             "base_lrs": list(self.base_lrs),
@@ -117,7 +174,21 @@ class LRScheduler:
         }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Restore :meth:`state_dict` and set the learning rates to match it."""
+        """Restore :meth:`state_dict` and set the learning rates to match it.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, StepLR
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); sched.step()
+        >>> opt2 = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> resumed = StepLR(opt2, step_size=2, gamma=0.5)
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> resumed.last_epoch, opt2.lr
+        (2, 0.5)
+        """
         name = type(self).__name__
         try:
             last_epoch = int(state_dict["last_epoch"])
@@ -404,7 +475,22 @@ class SequentialLR(LRScheduler):
         return scheduler._lrs(epoch - start)
 
     def state_dict(self) -> dict[str, Any]:
-        """Position, milestones, and each inner scheduler's state."""
+        """Position, milestones, and each inner scheduler's state.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, ExponentialLR, LinearLR, SequentialLR
+        >>> def make():
+        ...     opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        ...     warm = LinearLR(opt, start_factor=0.5, total_iters=2)
+        ...     return opt, SequentialLR(opt, [warm, ExponentialLR(opt, 0.5)], milestones=[2])
+        >>> opt, sched = make()
+        >>> sched.step(); sched.step(); sched.step()
+        >>> state = sched.state_dict()
+        >>> state["last_epoch"], state["milestones"], [s["last_epoch"] for s in state["schedulers"]]
+        (3, [2], [1, 1])
+        """
         return {
             **super().state_dict(),
             "milestones": list(self.milestones),
@@ -412,7 +498,25 @@ class SequentialLR(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Restore :meth:`state_dict`, the inner schedulers' too."""
+        """Restore :meth:`state_dict`, the inner schedulers' too.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, ExponentialLR, LinearLR, SequentialLR
+        >>> def make():
+        ...     opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        ...     warm = LinearLR(opt, start_factor=0.5, total_iters=2)
+        ...     return opt, SequentialLR(opt, [warm, ExponentialLR(opt, 0.5)], milestones=[2])
+        >>> opt, sched = make()
+        >>> for _ in range(3):
+        ...     sched.step()
+        >>> opt2, resumed = make()
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> resumed.step(); sched.step()
+        >>> opt2.lr == opt.lr == 0.25
+        True
+        """
         inner = list(state_dict.get("schedulers", []))
         if inner and len(inner) != len(self.schedulers):
             raise ValueError(
@@ -493,8 +597,7 @@ class OneCycleLR(LRScheduler):
                 self._momentum_key = "betas"
             else:
                 raise ValueError(
-                    f"{owner}: optimizer must support momentum or beta1 with "
-                    "cycle_momentum=True"
+                    f"{owner}: optimizer must support momentum or beta1 with cycle_momentum=True"
                 )
         self.base_momentums = [
             real(owner, "base_momentum", v)
@@ -649,13 +752,24 @@ class ReduceLROnPlateau(LRScheduler):
         return current > self.best + self.threshold
 
     def step(self, metrics: float) -> None:  # type: ignore[override]
-        """Record this epoch's ``metrics`` and reduce the rates if it has plateaued."""
+        """Record this epoch's ``metrics`` and reduce the rates if it has plateaued.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, ReduceLROnPlateau
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> for loss in [1.0, 1.0, 1.0]:  # no improvement for patience + 1 = 2 epochs
+        ...     sched.step(loss)
+        >>> opt.lr
+        0.5
+        """
         try:
             current = float(metrics)
         except (TypeError, ValueError):
             raise TypeError(
-                f"ReduceLROnPlateau.step: expected the monitored metric (a number), got "
-                f"{metrics!r}"
+                f"ReduceLROnPlateau.step: expected the monitored metric (a number), got {metrics!r}"
             ) from None
         self.last_epoch += 1
         if self._is_better(current):
@@ -692,7 +806,21 @@ class ReduceLROnPlateau(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """Restore the counters, the best value and the groups' current rates."""
+        """Restore the counters, the best value and the groups' current rates.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, ReduceLROnPlateau
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> sched.step(1.0); sched.step(1.0); sched.step(1.0)
+        >>> opt2 = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> resumed = ReduceLROnPlateau(opt2, factor=0.5, patience=1)
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> opt2.lr, resumed.best
+        (0.5, 1.0)
+        """
         super().load_state_dict(state_dict)
         lrs = state_dict.get("last_lrs")
         if lrs is not None:
@@ -701,5 +829,17 @@ class ReduceLROnPlateau(LRScheduler):
             self._apply()
 
     def state_dict(self) -> dict[str, Any]:
-        """Counters, settings, and the groups' current rates (which only step() sets)."""
+        """Counters, settings, and the groups' current rates (which only step() sets).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.optim import SGD, ReduceLROnPlateau
+        >>> opt = SGD([ag.tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> sched.step(1.0); sched.step(1.0); sched.step(1.0)
+        >>> state = sched.state_dict()
+        >>> state["best"], state["num_bad_epochs"], state["last_lrs"]
+        (1.0, 0, [0.5])
+        """
         return {**super().state_dict(), "last_lrs": list(self._last_lr)}

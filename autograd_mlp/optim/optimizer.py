@@ -97,8 +97,10 @@ class Optimizer:
         self.state: dict[int, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, (Tensor, set, frozenset, Mapping)):
-            kind = "a single Tensor; wrap it in a list" if isinstance(params, Tensor) else (
-                f"a {type(params).__name__} (its order is not defined)"
+            kind = (
+                "a single Tensor; wrap it in a list"
+                if isinstance(params, Tensor)
+                else (f"a {type(params).__name__} (its order is not defined)")
             )
             raise TypeError(
                 f"{self._name}: params must be an iterable of Tensors (e.g. "
@@ -180,7 +182,16 @@ class Optimizer:
     # ------------------------------------------------------------------ lr
     @property
     def lr(self) -> float:
-        """The learning rate of the first group; setting it sets every group's."""
+        """The learning rate of the first group; setting it sets every group's.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> opt = ag.optim.SGD([ag.nn.Parameter(ag.zeros(2))], lr=0.1)
+        >>> opt.lr = 0.01
+        >>> opt.lr, opt.param_groups[0]["lr"]
+        (0.01, 0.01)
+        """
         return self.param_groups[0]["lr"]
 
     @lr.setter
@@ -191,7 +202,21 @@ class Optimizer:
 
     # ------------------------------------------------------------------ stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's gradient (``.grad`` to None, or zeros)."""
+        """Forget every parameter's gradient (``.grad`` to None, or zeros).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> w = ag.nn.Parameter(ag.ones(2))
+        >>> opt = ag.optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.zero_grad(set_to_none=False)
+        >>> w.grad.tolist()
+        [0.0, 0.0]
+        >>> opt.zero_grad()
+        >>> w.grad is None
+        True
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none or p.grad is None:
@@ -204,6 +229,16 @@ class Optimizer:
 
         ``closure``, if given, re-evaluates the model and returns the loss (with
         grad mode on); its result is returned, as in PyTorch.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> w = ag.nn.Parameter(ag.tensor([1.0, -2.0]))
+        >>> opt = ag.optim.SGD([w], lr=0.5)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w.tolist()
+        [0.0, 0.0]
         """
         loss = None
         if closure is not None:
@@ -302,6 +337,21 @@ class Optimizer:
         Hyperparameters are validated as on construction; nothing changes if any
         is invalid. State keys may be ints or their string forms (as after a JSON
         round trip).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> w = ag.nn.Parameter(ag.tensor([1.0, 2.0]))
+        >>> opt = ag.optim.Adam([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w2 = ag.nn.Parameter(w.detach().numpy().copy())
+        >>> opt2 = ag.optim.Adam([w2], lr=0.5)
+        >>> opt2.load_state_dict(opt.state_dict())
+        >>> w2.grad = w.grad
+        >>> opt.step(); opt2.step()
+        >>> opt2.lr, w2.tolist() == w.tolist()
+        (0.1, True)
         """
         try:
             groups = list(state_dict["param_groups"])

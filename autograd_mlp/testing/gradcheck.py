@@ -90,6 +90,23 @@ class GradcheckError(AssertionError):
         For :func:`~autograd_mlp.testing.check_op`: which property broke.
     counterexample : str or None
         For :func:`~autograd_mlp.testing.check_op`: the shrunk failing inputs.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.testing import GradcheckError, gradcheck
+    >>> class BadSquare(ag.Op):
+    ...     name = "bad_square_example"
+    ...     def forward(self, x):
+    ...         return x * x
+    ...     def backward(self, g, out, x):
+    ...         return (g * x,)  # wrong: the derivative is 2 x
+    >>> x = ag.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    >>> try:
+    ...     gradcheck(lambda t: BadSquare.apply(t).sum(), [x])
+    ... except GradcheckError as e:
+    ...     print(e.input_index, e.element, e.analytic, round(e.numeric, 6), e.located.op)
+    0 (1,) 2.0 4.0 bad_square_example
     """
 
     def __init__(self, message: str, mismatch: _Mismatch | None = None, **extra: Any) -> None:

@@ -59,6 +59,21 @@ class BadOpReport:
     output : Tensor or None
         The root of the graph that was searched, so that ``node`` can be
         highlighted in a drawing of it (``autograd_mlp.viz.draw_graph(output)``).
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.testing import locate_bad_op
+    >>> class BadSquare(ag.Op):
+    ...     name = "bad_square_example"
+    ...     def forward(self, x):
+    ...         return x * x
+    ...     def backward(self, g, out, x):
+    ...         return (g * x,)  # wrong: the derivative is 2 x
+    >>> x = ag.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    >>> report = locate_bad_op(lambda t: BadSquare.apply(t).exp().sum(), [x])
+    >>> report.ok, report.op, report.input_shapes, report.checked
+    (False, 'bad_square_example', ((2,),), 1)
     """
 
     ok: bool

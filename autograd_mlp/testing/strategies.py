@@ -44,7 +44,20 @@ DOMAINS = ("real", "positive", "nonzero")
 
 
 class NoStrategyError(LookupError):
-    """An op's signature has no input strategy (see :func:`register_signature`)."""
+    """An op's signature has no input strategy (see :func:`register_signature`).
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from autograd_mlp.op import REGISTRY
+    >>> from autograd_mlp.testing.strategies import NoStrategyError, op_inputs
+    >>> odd = dataclasses.replace(REGISTRY["mul"], signature="no-such-signature")
+    >>> try:
+    ...     op_inputs(odd)
+    ... except NoStrategyError as e:
+    ...     print(isinstance(e, LookupError), "register_signature" in str(e))
+    True True
+    """
 
 
 # --------------------------------------------------------------------------- shapes
@@ -367,7 +380,18 @@ def known_signatures() -> list[str]:
 
 
 def has_strategy(spec: OpSpec) -> bool:
-    """Whether :func:`op_inputs` can draw inputs for ``spec``."""
+    """Whether :func:`op_inputs` can draw inputs for ``spec``.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from autograd_mlp.op import REGISTRY
+    >>> from autograd_mlp.testing.strategies import has_strategy
+    >>> has_strategy(REGISTRY["mul"])
+    True
+    >>> has_strategy(dataclasses.replace(REGISTRY["mul"], signature="no-such-signature"))
+    False
+    """
     return spec.signature in _BUILDERS
 
 

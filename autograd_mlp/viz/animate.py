@@ -69,6 +69,16 @@ class AnimationStep:
         The step explained in words.
     parts : tuple of AnimationStep
         For a frame that summarises several steps (one module), those steps.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.viz import animate_backward
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> anim = animate_backward((x * x).sum())
+    >>> step = anim.steps[1]
+    >>> step.op, step.received.tolist(), [g.tolist() for g in step.sent]
+    ('mul', [1.0, 1.0], [[1.0, 2.0], [1.0, 2.0]])
     """
 
     index: int
@@ -517,6 +527,17 @@ class BackwardAnimation:
         Every step of the walk (more than ``steps`` when frames were summarised).
     message : str
         Why frames were summarised, or ``""``.
+
+    Examples
+    --------
+    >>> import autograd_mlp as ag
+    >>> from autograd_mlp.viz import animate_backward
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> anim = animate_backward((x * x).sum())
+    >>> anim, len(anim), [s.op for s in anim.steps]
+    (<BackwardAnimation: 3 frames>, 3, ['sum', 'mul', 'leaf'])
+    >>> x.grad.tolist()
+    [2.0, 4.0]
     """
 
     def __init__(
@@ -541,13 +562,35 @@ class BackwardAnimation:
         return f"<BackwardAnimation: {len(self.frames)} frames{extra}>"
 
     def svgs(self) -> list[str]:
-        """Each frame as SVG text (needs the Graphviz ``dot`` program)."""
+        """Each frame as SVG text (needs the Graphviz ``dot`` program).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.viz import animate_backward
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> anim = animate_backward((x * x).sum())
+        >>> svgs = anim.svgs()  # doctest: +SKIP
+        >>> len(svgs), svgs[0].lstrip().startswith("<?xml")  # doctest: +SKIP
+        (3, True)
+        """
         from .render import to_bytes
 
         return [to_bytes(f, "svg").decode("utf-8") for f in self.frames]
 
     def html(self, title: str | None = None) -> str:
-        """The self-contained HTML player (SVG frames embedded, no network)."""
+        """The self-contained HTML player (SVG frames embedded, no network).
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.viz import animate_backward
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> anim = animate_backward((x * x).sum())
+        >>> page = anim.html(title="x squared")  # doctest: +SKIP
+        >>> "x squared" in page  # doctest: +SKIP
+        True
+        """
         from .player import player_html
 
         heading = title or (f"backward of {self.title}" if self.title else "backward, step by step")
@@ -559,6 +602,21 @@ class BackwardAnimation:
         ``.html``: the player; ``.gif``: an animated GIF; ``.png``: an animated
         PNG (APNG). Written atomically. Images need Graphviz ``dot``; GIF and
         APNG need pillow.
+
+        Examples
+        --------
+        >>> import autograd_mlp as ag
+        >>> from autograd_mlp.viz import animate_backward
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> anim = animate_backward((x * x).sum())
+        >>> import pathlib, tempfile
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> anim.save(out / "backward.html").name  # doctest: +SKIP
+        'backward.html'
+        >>> anim.save(out / "backward.mp4")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        ValueError: BackwardAnimation.save: unknown format '.mp4' in ...; use .html (player), ...
         """
         from ..data._atomic import atomic_write
         from .player import animated_image

@@ -48,7 +48,19 @@ class DrawOptions:
 
     @classmethod
     def from_keywords(cls, options: DrawOptions | None, **keywords: Any) -> DrawOptions:
-        """``options`` (or the defaults) with the given keywords replacing fields."""
+        """``options`` (or the defaults) with the given keywords replacing fields.
+
+        Examples
+        --------
+        >>> from autograd_mlp.viz.options import DrawOptions
+        >>> opts = DrawOptions.from_keywords(None, rankdir="LR")
+        >>> opts.rankdir, DrawOptions.from_keywords(opts, max_nodes=50).rankdir
+        ('LR', 'LR')
+        >>> DrawOptions.from_keywords(None, colour="red")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: draw_graph: unknown option(s) ['colour']; choose from [...]
+        """
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(keywords) - names)
         if unknown:

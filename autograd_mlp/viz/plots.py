@@ -98,14 +98,20 @@ def plot_weights(
     shape = _image_shape(w.shape[1], image_shape)
     limit = float(np.abs(w).max()) or 1.0  # one symmetric scale: white is zero
     if shape is None:
-        fig = Figure(figsize=(min(12, 2 + w.shape[1] / 4), min(10, 1.5 + w.shape[0] / 4)))
+        # The layout engine is chosen here, not after the colour bar exists:
+        # switching to "constrained" afterwards divides by zero when drawing.
+        fig = Figure(
+            figsize=(min(12, 3 + w.shape[1] / 4), min(10, 2 + w.shape[0] / 4)),
+            layout="constrained",
+        )
         ax = fig.subplots()
         im = ax.imshow(w, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         ax.set_xlabel("input")
         ax.set_ylabel("unit")
+        for axis in (ax.xaxis, ax.yaxis):  # units and inputs are whole numbers
+            axis.get_major_locator().set_params(integer=True)
         ax.set_title(f"{name} weights {w.shape[0]}×{w.shape[1]}")
         fig.colorbar(im, ax=ax)
-        fig.set_layout_engine("constrained")
         _save(fig, path)
         return fig
     n = min(w.shape[0], MAX_TILES)

@@ -23,7 +23,14 @@ INSTALL_HINT = (
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program is not installed (or not on ``PATH``)."""
+    """The Graphviz ``dot`` program is not installed (or not on ``PATH``).
+
+    Examples
+    --------
+    >>> from autograd_mlp.viz import GraphvizNotFoundError
+    >>> issubclass(GraphvizNotFoundError, RuntimeError)
+    True
+    """
 
 
 def to_bytes(graph: Any, fmt: str) -> bytes:
