@@ -43,7 +43,11 @@ class _Clip(Callback):
 
 
 def _run(
-    make: Callable[[], nn.Module], jit: bool, *, opt: str = "sgd", loss: Any = "cross_entropy",
+    make: Callable[[], nn.Module],
+    jit: bool,
+    *,
+    opt: str = "sgd",
+    loss: Any = "cross_entropy",
     epochs: int = 3,
 ) -> tuple[list[np.ndarray], History, str | None, list[float]]:
     nn.init.manual_seed(0)
@@ -54,8 +58,18 @@ def _run(
         else optim.Adam(model.parameters(), lr=0.01)
     )
     peek, clip = _Peek(), _Clip()
-    history = fit(model, optimizer, (X, Y), epochs=epochs, loss=loss, batch_size=16, seed=1,
-                  progress=False, jit=jit, callbacks=[clip, peek])
+    history = fit(
+        model,
+        optimizer,
+        (X, Y),
+        epochs=epochs,
+        loss=loss,
+        batch_size=16,
+        seed=1,
+        progress=False,
+        jit=jit,
+        callbacks=[clip, peek],
+    )
     return [p.data.copy() for p in model.parameters()], history, peek.reason, clip.norms
 
 
@@ -96,8 +110,16 @@ def test_fit_uses_jit_by_default() -> None:
     nn.init.manual_seed(0)
     model = _mlp()
     peek = _Peek()
-    fit(model, optim.SGD(model.parameters(), lr=0.1), (X, Y), epochs=1, batch_size=16, seed=0,
-        progress=False, callbacks=[peek])
+    fit(
+        model,
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, Y),
+        epochs=1,
+        batch_size=16,
+        seed=0,
+        progress=False,
+        callbacks=[peek],
+    )
     assert peek.reason is None
 
 
@@ -120,8 +142,11 @@ def _item_loss(out: Tensor, target: Any) -> Tensor:
     [
         (lambda: nn.MLP([2, 8, 2], dropout=0.3), "cross_entropy", "Dropout"),
         (lambda: nn.MLP([2, 8, 2], norm="batch"), "cross_entropy", "BatchNorm1d"),
-        (lambda: nn.Sequential(nn.Linear(2, 8), _NoisyLayer(), nn.Linear(8, 2)),
-         "cross_entropy", "random"),
+        (
+            lambda: nn.Sequential(nn.Linear(2, 8), _NoisyLayer(), nn.Linear(8, 2)),
+            "cross_entropy",
+            "random",
+        ),
         (_mlp, _item_loss, ".item"),
     ],
     ids=["dropout", "batchnorm", "random-draw", "item-in-loss"],
@@ -146,7 +171,15 @@ def test_diverging_loss_is_still_caught_before_the_step() -> None:
     model = _mlp()
     before = [p.data.copy() for p in model.parameters()]
     with pytest.raises(TrainingDivergedError), np.errstate(invalid="ignore", over="ignore"):
-        fit(model, optim.SGD(model.parameters(), lr=0.1), (X, Y), epochs=1, loss=exploding,
-            batch_size=16, seed=0, progress=False)
+        fit(
+            model,
+            optim.SGD(model.parameters(), lr=0.1),
+            (X, Y),
+            epochs=1,
+            loss=exploding,
+            batch_size=16,
+            seed=0,
+            progress=False,
+        )
     for p, q in zip(before, model.parameters()):
         assert np.array_equal(p, q.data)  # no step was taken with the non-finite gradients
