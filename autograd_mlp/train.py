@@ -1170,8 +1170,8 @@ def fit(
         (e.g. one ``fit`` call per epoch on freshly augmented data).
     jit : bool
         Replay each batch's forward, loss and backward with :func:`autograd_mlp.jit`
-        (the same numbers as running it eagerly, with less Python per step: several
-        times faster on small networks). Where it does not apply (dropout or batch
+        (the same numbers as running it eagerly, with less Python per step, which
+        pays on small networks). Where it does not apply (dropout or batch
         norm in training, a loss computing values in Python, ...) the step runs
         eagerly and ``TrainState.eager_reason`` says why. ``False``: always eager.
 
