@@ -544,8 +544,13 @@ class EarlyStopping(Callback):
     True
     """
 
-    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
-                 mode: str = "min") -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        mode: str = "min",
+    ) -> None:
         if mode not in ("min", "max"):
             raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
         if monitor not in History.keys():
@@ -591,8 +596,12 @@ class ModelCheckpoint(Callback):
     (2, 2, 'xor')
     """
 
-    def __init__(self, path: str | os.PathLike[str], config: dict[str, Any] | None = None,
-                 overwrite: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        config: dict[str, Any] | None = None,
+        overwrite: bool = False,
+    ) -> None:
         self.path, self.config, self.overwrite = Path(path), config, overwrite
         self.saved_epoch: int | None = None
 
@@ -608,7 +617,9 @@ class ModelCheckpoint(Callback):
         if bad is not None:
             raise TrainingDivergedError(
                 f"fit: parameter {bad!r} is not finite after epoch {state.epoch}; not saved",
-                state.epoch, state.n_batches, math.nan,
+                state.epoch,
+                state.n_batches,
+                math.nan,
             )
         with _interrupt_after():
             save_checkpoint(
@@ -819,9 +830,7 @@ _INTERVALS = ("epoch", "batch")
 def _scheduler_interval(scheduler: Any, interval: str | None) -> str | None:
     """When to step ``scheduler``: per ``"epoch"`` or per ``"batch"`` (optimiser step)."""
     if interval is not None and interval not in _INTERVALS:
-        raise ValueError(
-            f"fit: scheduler_interval must be 'epoch' or 'batch', got {interval!r}"
-        )
+        raise ValueError(f"fit: scheduler_interval must be 'epoch' or 'batch', got {interval!r}")
     if scheduler is None:
         return None
     if interval is None:
@@ -917,7 +926,9 @@ def _diverged(state: TrainState, what: str, value: float) -> TrainingDivergedErr
     return TrainingDivergedError(
         f"fit: {what} became {value} at epoch {state.epoch}, batch {state.batch} of "
         f"{state.n_batches} (lr={lr:g}); try a lower learning rate",
-        state.epoch, state.batch, value,
+        state.epoch,
+        state.batch,
+        value,
     )
 
 
@@ -1028,7 +1039,10 @@ class _Step:
 
 
 def _train_epoch(
-    state: TrainState, loader: DataLoader, step: _Step, name: str | None,
+    state: TrainState,
+    loader: DataLoader,
+    step: _Step,
+    name: str | None,
     callbacks: Sequence[Callback],
 ) -> bool:
     """One pass over ``loader``; returns whether a callback asked to stop."""
@@ -1057,13 +1071,19 @@ def _train_epoch(
 
 
 def _record_epoch(
-    state: TrainState, val: Any, loss_fn: LossFn, name: str | None, lr: float,
-    batch_size: int, started: float,
+    state: TrainState,
+    val: Any,
+    loss_fn: LossFn,
+    name: str | None,
+    lr: float,
+    batch_size: int,
+    started: float,
 ) -> None:
     val_loss, val_acc = (None, None)
     if val is not None:
-        val_loss, val_acc = _run_eval(state.model, val[0], val[1], loss_fn, name,
-                                      max(batch_size, 256))
+        val_loss, val_acc = _run_eval(
+            state.model, val[0], val[1], loss_fn, name, max(batch_size, 256)
+        )
         if not math.isfinite(val_loss):
             raise _diverged(state, "the validation loss", val_loss)
     _step_epoch_scheduler(state, val_loss)
@@ -1236,8 +1256,17 @@ def fit(
     cbs = _callbacks(callbacks, progress, checkpoint)
     config = {"seed": seed, "batch_size": batch_size, "epochs": epochs, "loss": name}
     n_batches = len(X) // batch_size if drop else -(-len(X) // batch_size)
-    state = TrainState(model, optimizer, scheduler, history, epochs, n_batches, seed, config,
-                       scheduler_interval=interval)
+    state = TrainState(
+        model,
+        optimizer,
+        scheduler,
+        history,
+        epochs,
+        n_batches,
+        seed,
+        config,
+        scheduler_interval=interval,
+    )
     step = _Step(state, loss_fn, name, bool(jit))
     _notify(cbs, "on_train_begin", state)
     try:
@@ -1245,8 +1274,14 @@ def fit(
             state.epoch, started, lr = epoch + 1, time.perf_counter(), optimizer.lr
             model.train()
             _notify(cbs, "on_epoch_begin", state)
-            loader = DataLoader(X, y, batch_size=batch_size, shuffle=True, drop_last=drop,
-                                rng=np.random.default_rng([seed, epoch]))
+            loader = DataLoader(
+                X,
+                y,
+                batch_size=batch_size,
+                shuffle=True,
+                drop_last=drop,
+                rng=np.random.default_rng([seed, epoch]),
+            )
             if _train_epoch(state, loader, step, name, cbs):
                 break  # stopped mid-epoch: a partial epoch is not recorded
             _record_epoch(state, val, loss_fn, name, lr, batch_size, started)

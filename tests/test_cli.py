@@ -802,8 +802,18 @@ def test_plot_weights_and_plot_samples(trained, tmp_path: Path, capsys) -> None:
 def test_batch_norm_with_a_last_batch_of_one_sample_trains(capsys) -> None:
     # 200 xor points in batches of 199: the last batch holds one sample, which
     # BatchNorm1d refuses in training; the run skips it and says so.
-    argv = ["train", "--dataset", "xor", "--norm", "batch", "--batch-size", "199",
-            "--epochs", "2", "--no-progress"]
+    argv = [
+        "train",
+        "--dataset",
+        "xor",
+        "--norm",
+        "batch",
+        "--batch-size",
+        "199",
+        "--epochs",
+        "2",
+        "--no-progress",
+    ]
     assert run_cli(argv) == 0
     out = capsys.readouterr().out
     assert "leave a last batch of 1" in out
@@ -811,8 +821,12 @@ def test_batch_norm_with_a_last_batch_of_one_sample_trains(capsys) -> None:
 
 
 def test_one_warm_up_epoch_is_singular(capsys) -> None:
-    assert run_cli(["train", "--dataset", "xor", "--warmup-epochs", "1", "--epochs", "2",
-                    "--no-progress"]) == 0
+    assert (
+        run_cli(
+            ["train", "--dataset", "xor", "--warmup-epochs", "1", "--epochs", "2", "--no-progress"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "1 warm-up epoch," in out and "1 warm-up epochs" not in out
 

@@ -456,8 +456,16 @@ def test_ctrl_c_during_a_checkpoint_write_is_held_until_it_is_done(tmp_path, mon
     model = nn.MLP([2, 4, 2])
     saver = T.ModelCheckpoint(tmp_path / "run.npz")
     with pytest.raises(KeyboardInterrupt):
-        fit(model, optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=3, batch_size=16,
-            seed=0, progress=False, callbacks=[saver])
+        fit(
+            model,
+            optim.SGD(model.parameters(), lr=0.1),
+            (X, y),
+            epochs=3,
+            batch_size=16,
+            seed=0,
+            progress=False,
+            callbacks=[saver],
+        )
     assert saver.saved_epoch == 1
     assert load_checkpoint(tmp_path / "run.npz").epoch == 1
     assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]

@@ -114,8 +114,10 @@ def _setup(args: argparse.Namespace, ckpt: Any) -> tuple[dict[str, Any], Data, A
     model = opts.model_of(ckpt, args.resume)
     widths = (input_width(model), output_width(model))
     if widths != (data.n_features, data.n_classes):
-        error(f"{args.resume} holds a model with {widths[0]} inputs and {widths[1]} outputs, "
-              f"which does not fit {data.name}; the checkpoint is damaged or was edited")
+        error(
+            f"{args.resume} holds a model with {widths[0]} inputs and {widths[1]} outputs, "
+            f"which does not fit {data.name}; the checkpoint is damaged or was edited"
+        )
     return settings, data, model
 
 
@@ -129,25 +131,39 @@ def _split(settings: dict[str, Any], data: Data) -> tuple[tuple[Any, Any], tuple
     return (X, y), (data.X_test, data.y_test)
 
 
-def _introduce(args: argparse.Namespace, s: dict[str, Any], data: Data, ckpt: Any,
-               n_train: int, previous: Any) -> None:
+def _introduce(
+    args: argparse.Namespace, s: dict[str, Any], data: Data, ckpt: Any, n_train: int, previous: Any
+) -> None:
     n_val = int(s["val_split"])
     epochs = int(s["epochs"])
     if ckpt is None:
-        _say(args, f"{data.name}: {n_train} training {data.what}"
-             + (f", {n_val} validation" if n_val else "") + f", {len(data.X_test)} test")
+        _say(
+            args,
+            f"{data.name}: {n_train} training {data.what}"
+            + (f", {n_val} validation" if n_val else "")
+            + f", {len(data.X_test)} test",
+        )
     else:
         _say(args, f"resuming {args.resume} after epoch {ckpt.epoch} of {epochs} ({data.name})")
         planned = int(ckpt.config.get("epochs", epochs))
         if s["schedule"] != "none" and epochs != planned:
-            _say(args, f"note: the {s['schedule']} schedule was planned for {planned} epochs; "
-                 f"it is stretched to {epochs}, as if the run had started with --epochs {epochs}")
-    _say(args, f"model: {opts.describe(s)}, loss {s['loss']}; {opts.describe_optimizer(s)}; "
-         f"batch {s['batch_size']}, {plural(epochs, 'epoch')}, seed {s['seed']}")
+            _say(
+                args,
+                f"note: the {s['schedule']} schedule was planned for {planned} epochs; "
+                f"it is stretched to {epochs}, as if the run had started with --epochs {epochs}",
+            )
+    _say(
+        args,
+        f"model: {opts.describe(s)}, loss {s['loss']}; {opts.describe_optimizer(s)}; "
+        f"batch {s['batch_size']}, {plural(epochs, 'epoch')}, seed {s['seed']}",
+    )
     if s.get("norm") == "batch" and n_train % int(s["batch_size"]) == 1 and epochs:
         # fit's rule (drop_last=None): batch norm cannot train on one sample.
-        _say(args, f"note: {n_train} samples leave a last batch of 1, which batch norm "
-             "cannot train on; each epoch skips it (a different sample every epoch)")
+        _say(
+            args,
+            f"note: {n_train} samples leave a last batch of 1, which batch norm "
+            "cannot train on; each epoch skips it (a different sample every epoch)",
+        )
     _say(args, _table_header("val" if n_val else "test"))
     for i in range(len(previous)):
         _say(args, _table_row({k: previous[k][i] for k in previous.keys()}))
@@ -192,8 +208,9 @@ def _stopped_line(save: str | None, saver: Any, done: int) -> str:
 
 
 # --------------------------------------------------------------------------- run
-def _train(args: argparse.Namespace, s: dict[str, Any], model: Any, ckpt: Any, data: Data,
-           cbs: list[Any]) -> tuple[Any, float]:
+def _train(
+    args: argparse.Namespace, s: dict[str, Any], model: Any, ckpt: Any, data: Data, cbs: list[Any]
+) -> tuple[Any, float]:
     from .. import train as T
 
     train_data, shown = _split(s, data)
@@ -209,32 +226,63 @@ def _train(args: argparse.Namespace, s: dict[str, Any], model: Any, ckpt: Any, d
     # fit reports a diverging run in one line; numpy's overflow warnings on the
     # way there would only add noise.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        T.fit(model, optimizer, train_data, epochs=int(s["epochs"]), loss=s["loss"],
-              batch_size=int(s["batch_size"]), val_data=shown, scheduler=scheduler,
-              seed=int(s["seed"]), progress=False, callbacks=cbs, history=previous,
-              jit=not getattr(args, "no_jit", False))
+        T.fit(
+            model,
+            optimizer,
+            train_data,
+            epochs=int(s["epochs"]),
+            loss=s["loss"],
+            batch_size=int(s["batch_size"]),
+            val_data=shown,
+            scheduler=scheduler,
+            seed=int(s["seed"]),
+            progress=False,
+            callbacks=cbs,
+            history=previous,
+            jit=not getattr(args, "no_jit", False),
+        )
     return previous, time.perf_counter() - started
 
 
-def _finish(args: argparse.Namespace, s: dict[str, Any], model: Any, data: Data,
-            history: Any, cbs: list[Any], elapsed: float, save: str | None, done: int) -> None:
+def _finish(
+    args: argparse.Namespace,
+    s: dict[str, Any],
+    model: Any,
+    data: Data,
+    history: Any,
+    cbs: list[Any],
+    elapsed: float,
+    save: str | None,
+    done: int,
+) -> None:
     from .. import train as T
 
     loss, acc = T.evaluate(model, data.X_test, data.y_test, loss=s["loss"])
     if save is not None:
-        _say(args, f"saved {save} ({plural(len(history), 'epoch')}); evaluate it with: "
-             f"autograd-mlp evaluate {save}")
+        _say(
+            args,
+            f"saved {save} ({plural(len(history), 'epoch')}); evaluate it with: "
+            f"autograd-mlp evaluate {save}",
+        )
     if args.plot is not None:
         from ..plotting import plot_history
 
-        plot_history(history, args.plot, title=f"{opts.describe(s)} on {data.name}",
-                     val_label="val" if s["val_split"] else "test",
-                     step_losses=cbs[0].losses, step_positions=cbs[0].positions,
-                     overwrite=True)
+        plot_history(
+            history,
+            args.plot,
+            title=f"{opts.describe(s)} on {data.name}",
+            val_label="val" if s["val_split"] else "test",
+            step_losses=cbs[0].losses,
+            step_positions=cbs[0].positions,
+            overwrite=True,
+        )
         _say(args, f"wrote {args.plot}")
     opts.plot_weights(args, model)
-    print(result_line(loss, acc, len(data.X_test), data.what, data.name)
-          + f"; {plural(len(history) - done, 'epoch')} in {elapsed:.1f}s", flush=True)
+    print(
+        result_line(loss, acc, len(data.X_test), data.what, data.name)
+        + f"; {plural(len(history) - done, 'epoch')} in {elapsed:.1f}s",
+        flush=True,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
