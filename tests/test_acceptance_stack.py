@@ -279,3 +279,438 @@ def test_one_hot_and_dropout():
     np.testing.assert_array_equal(F.dropout(x, 0.3, training=False).numpy(), x.numpy())
     y = F.dropout(x).numpy()
     assert abs((y != 0).mean() - 0.5) < 0.01
+
+
+# ---------------------------------------------------------------- nn
+
+
+def arr(v) -> np.ndarray:
+    if isinstance(v, torch.Tensor):
+        return v.detach().numpy()
+    return np.asarray(v.numpy() if hasattr(v, "numpy") else v)
+
+
+def _copy_into_torch(module, tmodule) -> None:
+    sd = {k: torch.tensor(arr(v).astype(np.float64) if arr(v).dtype.kind == "f" else arr(v)) for k, v in module.state_dict().items()}
+    tmodule.load_state_dict(sd, strict=True)
+
+
+def _f64(module):
+    """Parameters stay float32; fed float64 inputs, the module computes in
+    float64 (numpy promotion) from the same float32 weights the float64 torch
+    copy holds, so outputs agree to float64 precision."""
+    return module
+
+
+def test_linear_shape_keys_and_torch_load():
+    lin = nn.Linear(3, 2)
+    assert lin.weight.shape == (2, 3) and lin.bias.shape == (2,)
+    assert list(lin.state_dict()) == ["weight", "bias"]
+    assert list(nn.Linear(3, 2, False).state_dict()) == ["weight"]
+    assert nn.Linear(3, 2, bias=False).bias is None
+    t = torch.nn.Linear(3, 2).double()
+    _copy_into_torch(_f64(lin), t)
+    x = rng(20).normal(size=(4, 3))
+    close(lin(ag.tensor(x, dtype=np.float64)), t(torch.tensor(x)))
+
+
+def test_linear_default_init_matches_torch_distribution():
+    ag.manual_seed(0)
+    lin = nn.Linear(400, 300)
+    bound = 1 / math.sqrt(400)
+    w = lin.weight.numpy()
+    assert np.abs(w).max() <= bound + 1e-7
+    assert abs(w.std() - bound / math.sqrt(3)) < 0.01 * bound
+    assert np.abs(lin.bias.numpy()).max() <= bound + 1e-7
+    assert lin.weight.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("kw", "tkw_seq"),
+    [
+        ({}, "relu"),
+        ({"activation": "tanh"}, "tanh"),
+        ({"activation": "sigmoid"}, "sigmoid"),
+    ],
+)
+def test_mlp_keys_logits_and_torch_sequential(kw, tkw_seq):
+    m = nn.MLP([4, 5, 6, 3], **kw)
+    acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
+    t = torch.nn.Sequential(
+        torch.nn.Linear(4, 5), acts[tkw_seq](), torch.nn.Linear(5, 6), acts[tkw_seq](), torch.nn.Linear(6, 3)
+    ).double()
+    keys = [k.split(".", 1)[1] for k in m.state_dict()]
+    assert keys == list(t.state_dict())
+    tm = torch.nn.Module()
+    tm.layers = t
+    _copy_into_torch(_f64(m), tm)
+    x = rng(21).normal(size=(7, 4)) * 3
+    y = m(ag.tensor(x, dtype=np.float64))
+    close(y, t(torch.tensor(x)))
+    assert (y.numpy() < 0).any()  # logits: no activation after the last layer
+
+
+def test_mlp_default_sizes_example():
+    m = nn.MLP([784, 100, 200, 10])
+    assert [p.shape for p in m.parameters()] == [(100, 784), (100,), (200, 100), (200,), (10, 200), (10,)]
+    assert len(list(m.named_parameters())) == 6
+
+
+@pytest.mark.parametrize("norm", ["layer", "batch"])
+def test_mlp_norm_dropout_matches_torch(norm):
+    m = nn.MLP([4, 5, 3], activation="relu", dropout=0.2, norm=norm)
+    tnorm = torch.nn.LayerNorm(5) if norm == "layer" else torch.nn.BatchNorm1d(5)
+    t = torch.nn.Sequential(torch.nn.Linear(4, 5), tnorm, torch.nn.ReLU(), torch.nn.Dropout(0.2), torch.nn.Linear(5, 3))
+    t = t.double()
+    tm = torch.nn.Module()
+    tm.layers = t
+    _copy_into_torch(_f64(m), tm)
+    m.eval()
+    tm.eval()
+    x = rng(22).normal(size=(6, 4))
+    close(m(ag.tensor(x, dtype=np.float64)), t(torch.tensor(x)))
+    assert m.training is False
+
+
+def test_layernorm_matches_torch():
+    for shape, ns in [((4, 5), 5), ((3, 4, 5), (4, 5)), ((3, 4, 5), [5])]:
+        a = rng(23).normal(size=shape) * 3 + 1
+        ln = _f64(nn.LayerNorm(ns))
+        tln = torch.nn.LayerNorm(ns).double()
+        assert list(ln.state_dict()) == ["weight", "bias"]
+        ln.weight.data = rng(24).normal(size=ln.weight.shape).astype(np.float32)
+        ln.bias.data = rng(25).normal(size=ln.bias.shape).astype(np.float32)
+        _copy_into_torch(ln, tln)
+        x, tx = both(a)
+        y, ty = ln(x), tln(tx)
+        close(y, ty)
+        (y**3).sum().backward()
+        (ty**3).sum().backward()
+        close(grad_of(x), tx.grad)
+        close(grad_of(ln.weight), tln.weight.grad, 1e-6)
+        close(grad_of(ln.bias), tln.bias.grad, 1e-6)
+    ln = nn.LayerNorm(5, 1e-3, False)
+    assert list(ln.state_dict()) == [] and list(ln.parameters()) == []
+    x, tx = both(rng(26).normal(size=(3, 5)))
+    close(ln(x), TF.layer_norm(tx, (5,), eps=1e-3))
+
+
+@pytest.mark.parametrize("kw", [{}, {"momentum": 0.3}, {"momentum": None}, {"affine": False}, {"eps": 1e-2}, {"track_running_stats": False}])
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_batchnorm1d_train_eval_running_stats(kw, ndim):
+    bn = _f64(nn.BatchNorm1d(4, **kw))
+    tbn = torch.nn.BatchNorm1d(4, **kw).double()
+    names = ["running_mean", "running_var", "num_batches_tracked"] if kw.get("track_running_stats", True) else []
+    assert [n for n, _ in bn.named_buffers()] == names
+    assert list(bn.state_dict()) == list(tbn.state_dict())
+    if kw.get("affine", True):
+        bn.weight.data = rng(27).normal(size=4).astype(np.float32)
+        bn.bias.data = rng(28).normal(size=4).astype(np.float32)
+    _copy_into_torch(bn, tbn)
+    for step in range(3):
+        shape = (8, 4) if ndim == 2 else (5, 4, 3)
+        a = rng(30 + step).normal(size=shape) * 2 + 1
+        x, tx = both(a)
+        y, ty = bn(x), tbn(tx)
+        close(y, ty)
+        (y**2 * ag.tensor(a, dtype=np.float64)).sum().backward()
+        (ty**2 * torch.tensor(a)).sum().backward()
+        close(grad_of(x), tx.grad)
+    for k, v in tbn.state_dict().items():
+        close(arr(bn.state_dict()[k]), v, 1e-6)
+    bn.eval()
+    tbn.eval()
+    _copy_into_torch(bn, tbn)  # the float32 buffers, so eval is compared exactly
+    a = rng(40).normal(size=(5, 4) if ndim == 2 else (5, 4, 3))
+    x, tx = both(a)
+    y, ty = bn(x), tbn(tx)
+    close(y, ty)
+    y.sum().backward()
+    ty.sum().backward()
+    close(grad_of(x), tx.grad)
+
+
+def test_embedding_padding_idx():
+    emb = nn.Embedding(6, 3, padding_idx=2)
+    assert list(emb.state_dict()) == ["weight"] and emb.weight.shape == (6, 3)
+    np.testing.assert_array_equal(emb.weight.numpy()[2], 0)
+    temb = torch.nn.Embedding(6, 3, padding_idx=2).double()
+    _f64(emb)
+    _copy_into_torch(emb, temb)
+    idx = np.array([[0, 2, 5], [2, 2, 1]])
+    y, ty = emb(idx), temb(torch.tensor(idx))
+    close(y, ty)
+    w = rng(41).normal(size=y.shape)
+    (y * ag.tensor(w, dtype=np.float64)).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    close(grad_of(emb.weight), temb.weight.grad, 1e-6)
+    e2 = nn.Embedding(4, 2)
+    assert emb.weight.requires_grad and e2(np.array([3])).shape == (1, 2)
+    ag.manual_seed(0)
+    big = nn.Embedding(2000, 50).weight.numpy()
+    assert abs(big.std() - 1.0) < 0.02  # N(0, 1) as torch
+
+
+def test_flatten_identity_dropout_modules():
+    a = rng(42).normal(size=(2, 3, 4, 5))
+    x, tx = both(a)
+    assert nn.Flatten()(x).shape == torch.nn.Flatten()(tx).shape
+    assert nn.Flatten(0, 2)(x).shape == torch.nn.Flatten(0, 2)(tx).shape
+    assert nn.Flatten(start_dim=2)(x).shape == (2, 3, 20)
+    assert nn.Flatten(1, -2)(x).shape == (2, 12, 5)
+    np.testing.assert_array_equal(nn.Identity()(x).numpy(), a)
+    d = nn.Dropout()
+    assert d.p == 0.5
+    d.eval()
+    np.testing.assert_array_equal(d(x).numpy(), a)
+    d.train()
+    ag.manual_seed(1)
+    y = nn.Dropout(0.25)(ag.ones(200, 200)).numpy()
+    assert abs((y == 0).mean() - 0.25) < 0.01
+
+
+ACT_MODULES = [
+    ("ReLU", (), {}), ("Sigmoid", (), {}), ("Tanh", (), {}),
+    ("LeakyReLU", (0.2,), {}), ("LeakyReLU", (), {"negative_slope": 0.05}), ("ELU", (0.7,), {}),
+    ("SELU", (), {}), ("CELU", (), {"alpha": 1.3}), ("GELU", (), {}), ("GELU", (), {"approximate": "tanh"}),
+    ("SiLU", (), {}), ("Mish", (), {}), ("Softplus", (2.0,), {}), ("Softplus", (), {"beta": 1.0, "threshold": 0.5}),
+    ("LogSigmoid", (), {}), ("Hardtanh", (-2.0, 2.0), {}), ("ReLU6", (), {}), ("Hardsigmoid", (), {}),
+    ("Hardswish", (), {}), ("Softsign", (), {}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kw"), ACT_MODULES, ids=[f"{a[0]}-{i}" for i, a in enumerate(ACT_MODULES)])
+def test_activation_modules(name, args, kw):
+    a = rng(43).uniform(-7, 7, (4, 6))
+    a = np.where(np.abs(a - np.round(a)) < 0.05, a + 0.1, a)
+    x, tx = both(a)
+    close(getattr(nn, name)(*args, **kw)(x), getattr(torch.nn, name)(*args, **kw)(tx))
+
+
+def test_softmax_modules():
+    a = rng(44).normal(size=(3, 4))
+    x, tx = both(a)
+    close(nn.Softmax()(x), torch.nn.Softmax(-1)(tx))
+    close(nn.LogSoftmax()(x), torch.nn.LogSoftmax(-1)(tx))
+    close(nn.Softmax(0)(x), torch.nn.Softmax(0)(tx))
+    close(nn.LogSoftmax(dim=0)(x), torch.nn.LogSoftmax(0)(tx))
+
+
+class _Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.BatchNorm1d(4))
+        self.heads = nn.ModuleList([nn.Linear(4, 2), nn.Linear(4, 1)])
+        self.extra = nn.ModuleDict({"a": nn.LayerNorm(4), "b": nn.Identity()})
+        self.register_buffer("scale", ag.tensor(np.ones(2)))
+
+    def forward(self, x):
+        h = self.extra["a"](self.body(x))
+        return self.heads[0](h) * self.scale
+
+
+class _TNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.BatchNorm1d(4))
+        self.heads = torch.nn.ModuleList([torch.nn.Linear(4, 2), torch.nn.Linear(4, 1)])
+        self.extra = torch.nn.ModuleDict({"a": torch.nn.LayerNorm(4), "b": torch.nn.Identity()})
+        self.register_buffer("scale", torch.ones(2))
+
+
+def test_module_api_matches_torch_naming():
+    net, tnet = _Net(), _TNet()
+    assert list(net.state_dict()) == list(tnet.state_dict())
+    assert [n for n, _ in net.named_parameters()] == [n for n, _ in tnet.named_parameters()]
+    assert [n for n, _ in net.named_buffers()] == [n for n, _ in tnet.named_buffers()]
+    assert [n for n, _ in net.named_modules()] == [n for n, _ in tnet.named_modules()]
+    assert [n for n, _ in net.named_children()] == [n for n, _ in tnet.named_children()]
+    assert len(list(net.children())) == 3 and len(list(net.modules())) == len(list(tnet.modules()))
+    assert len(list(net.buffers())) == len(list(tnet.buffers()))
+    assert len(net.heads) == 2 and "a" in net.extra
+    seen = []
+    assert net.apply(lambda m: seen.append(type(m).__name__)) is net
+    assert seen[-1] == "_Net" and len(seen) == len(list(net.modules()))
+    assert net.requires_grad_(False) is net
+    assert not any(p.requires_grad for p in net.parameters())
+    net.requires_grad_(True)
+    assert all(p.requires_grad for p in net.parameters())
+    assert net.training and net.eval() is net and not net.body[2].training
+    assert net.train() is net and net.body[2].training
+    net.heads[0].weight.grad = ag.ones(2, 4)
+    net.zero_grad()
+    g = net.heads[0].weight.grad
+    assert g is None or not np.any(g.numpy())
+
+
+def test_load_state_dict_strict_and_missing_unexpected():
+    a, b = nn.MLP([3, 4, 2]), nn.MLP([3, 4, 2])
+    sd = a.state_dict()
+    b.load_state_dict(sd)
+    for k in sd:
+        np.testing.assert_array_equal(arr(b.state_dict()[k]), arr(sd[k]))
+    # loading copies: changing the source afterwards does not change b
+    before = arr(b.state_dict()["layers.0.weight"]).copy()
+    a.layers[0].weight.data += 1
+    np.testing.assert_array_equal(arr(b.state_dict()["layers.0.weight"]), before)
+    partial = {k: v for k, v in sd.items() if k != "layers.2.bias"}
+    partial["junk"] = np.zeros(1)
+    with pytest.raises((KeyError, RuntimeError, ValueError)):
+        b.load_state_dict(partial)
+    res = b.load_state_dict(partial, strict=False)
+    missing, unexpected = res
+    assert list(missing) == ["layers.2.bias"] and list(unexpected) == ["junk"]
+    assert list(res.missing_keys) == ["layers.2.bias"] and list(res.unexpected_keys) == ["junk"]
+    bad = dict(sd)
+    bad["layers.0.weight"] = np.zeros((3, 4), np.float32)
+    with pytest.raises((ValueError, RuntimeError)):
+        b.load_state_dict(bad)
+
+
+def test_state_dict_loaded_from_torch():
+    t = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    t(torch.randn(10, 3))  # moves the running stats
+    m = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2))
+    m.load_state_dict({k: v.numpy() for k, v in t.state_dict().items()})
+    m.eval()
+    t.eval()
+    x = rng(45).normal(size=(5, 3)).astype(np.float32)
+    close(m(ag.tensor(x)), t(torch.tensor(x)), 1e-5)
+    assert int(arr(m.state_dict()["1.num_batches_tracked"])) == 1
+
+
+# ------------------------------------------------------------- nn.utils
+
+
+def _grads_pair(seed=46):
+    r = rng(seed)
+    shapes = [(3, 4), (4,), (2, 2, 2)]
+    ps, tps = [], []
+    for s in shapes:
+        g = r.normal(size=s) * 3
+        p = ag.tensor(r.normal(size=s), requires_grad=True, dtype=np.float64)
+        p.grad = ag.tensor(g, dtype=np.float64)
+        tp = torch.tensor(p.numpy(), requires_grad=True)
+        tp.grad = torch.tensor(g)
+        ps.append(p)
+        tps.append(tp)
+    return ps, tps
+
+
+@pytest.mark.parametrize("norm_type", [2, 2.0, 1, 1.0, math.inf, float("inf"), 3.0])
+@pytest.mark.parametrize("max_norm", [0.5, 1e6])
+def test_clip_grad_norm(norm_type, max_norm):
+    ps, tps = _grads_pair()
+    total = nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+    ttotal = torch.nn.utils.clip_grad_norm_(tps, max_norm, norm_type)
+    close(np.asarray(total.numpy() if hasattr(total, "numpy") else total), ttotal)
+    for p, tp in zip(ps, tps):
+        close(grad_of(p), tp.grad, 1e-7)
+    ps, tps = _grads_pair(47)
+    total = nn.utils.clip_grad_norm_(ps, max_norm=max_norm, norm_type=norm_type)
+    close(np.asarray(total.numpy() if hasattr(total, "numpy") else total), torch.nn.utils.clip_grad_norm_(tps, max_norm, norm_type))
+
+
+def test_clip_grad_norm_default_and_single_tensor_and_none_grad():
+    ps, tps = _grads_pair(48)
+    extra = ag.tensor(np.ones(2), requires_grad=True)  # no grad: ignored
+    total = nn.utils.clip_grad_norm_([*ps, extra], 1.0)
+    close(np.asarray(total.numpy()), torch.nn.utils.clip_grad_norm_(tps, 1.0))
+    for p, tp in zip(ps, tps):
+        close(grad_of(p), tp.grad, 1e-7)
+    ps, tps = _grads_pair(49)
+    close(np.asarray(nn.utils.clip_grad_norm_(ps[0], 0.1).numpy()), torch.nn.utils.clip_grad_norm_(tps[0], 0.1))
+    close(grad_of(ps[0]), tps[0].grad, 1e-7)
+
+
+def test_clip_grad_value_and_vectors():
+    ps, tps = _grads_pair(50)
+    assert nn.utils.clip_grad_value_(ps, 0.7) is None
+    torch.nn.utils.clip_grad_value_(tps, 0.7)
+    for p, tp in zip(ps, tps):
+        close(grad_of(p), tp.grad)
+    nn.utils.clip_grad_value_(ps, clip_value=0.1)
+    assert max(np.abs(grad_of(p)).max() for p in ps) <= 0.1
+    v = nn.utils.parameters_to_vector(ps)
+    tv = torch.nn.utils.parameters_to_vector(tps)
+    close(v, tv)
+    new = np.arange(v.shape[0], dtype=np.float64)
+    nn.utils.vector_to_parameters(ag.tensor(new, dtype=np.float64), ps)
+    torch.nn.utils.vector_to_parameters(torch.tensor(new), tps)
+    for p, tp in zip(ps, tps):
+        close(p, tp)
+
+
+# ------------------------------------------------------------- nn.init
+
+
+def test_calculate_gain_matches_torch():
+    for nl, param in [("linear", None), ("conv1d", None), ("sigmoid", None), ("tanh", None), ("relu", None),
+                      ("leaky_relu", None), ("leaky_relu", 0.2), ("selu", None)]:
+        assert nn.init.calculate_gain(nl, param) == pytest.approx(torch.nn.init.calculate_gain(nl, param), rel=1e-12)
+
+
+def _stats(fn, shape, *args, **kw):
+    ag.manual_seed(0)
+    t = nn.Parameter(ag.zeros(*shape))
+    out = fn(t, *args, **kw)
+    assert out is t or out is None or np.shares_memory(np.asarray(out.numpy()), t.numpy())
+    return t.numpy().astype(np.float64)
+
+
+@pytest.mark.parametrize("shape", [(300, 200), (60, 20, 3, 3)])
+def test_init_statistics(shape):
+    fan_in = shape[1] * int(np.prod(shape[2:]))
+    fan_out = shape[0] * int(np.prod(shape[2:]))
+    I = nn.init
+    w = _stats(I.xavier_uniform_, shape)
+    b = math.sqrt(6 / (fan_in + fan_out))
+    assert np.abs(w).max() <= b and abs(w.std() - b / math.sqrt(3)) < 0.02 * b
+    w = _stats(I.xavier_uniform_, shape, 2.0)
+    assert np.abs(w).max() <= 2 * b and abs(w.std() - 2 * b / math.sqrt(3)) < 0.04 * b
+    w = _stats(I.xavier_normal_, shape, gain=0.5)
+    assert abs(w.std() - 0.5 * math.sqrt(2 / (fan_in + fan_out))) < 0.02 * w.std()
+    w = _stats(I.kaiming_uniform_, shape)
+    b = math.sqrt(2) * math.sqrt(3 / fan_in)
+    assert np.abs(w).max() <= b and abs(w.std() - b / math.sqrt(3)) < 0.02 * b
+    w = _stats(I.kaiming_uniform_, shape, math.sqrt(5))
+    b = math.sqrt(2 / 6) * math.sqrt(3 / fan_in)
+    assert np.abs(w).max() <= b + 1e-7 and abs(w.std() - b / math.sqrt(3)) < 0.02 * b
+    w = _stats(I.kaiming_normal_, shape, mode="fan_out")
+    assert abs(w.std() - math.sqrt(2 / fan_out)) < 0.02 * w.std()
+    w = _stats(I.kaiming_normal_, shape, 0, "fan_in", "linear")
+    assert abs(w.std() - math.sqrt(1 / fan_in)) < 0.02 * w.std()
+    w = _stats(I.kaiming_normal_, shape, nonlinearity="tanh")
+    assert abs(w.std() - (5 / 3) / math.sqrt(fan_in)) < 0.02 * w.std()
+    w = _stats(I.uniform_, shape)
+    assert w.min() >= 0 and w.max() <= 1 and abs(w.mean() - 0.5) < 0.01
+    w = _stats(I.uniform_, shape, -3.0, -1.0)
+    assert w.min() >= -3 and w.max() <= -1 and abs(w.mean() + 2) < 0.02
+    w = _stats(I.normal_, shape)
+    assert abs(w.mean()) < 0.02 and abs(w.std() - 1) < 0.02
+    w = _stats(I.normal_, shape, 2.0, 0.5)
+    assert abs(w.mean() - 2) < 0.01 and abs(w.std() - 0.5) < 0.01
+    np.testing.assert_array_equal(_stats(I.constant_, shape, 0.25), 0.25)
+    np.testing.assert_array_equal(_stats(I.ones_, shape), 1)
+    t = nn.Parameter(ag.ones(*shape))
+    I.zeros_(t)
+    np.testing.assert_array_equal(t.numpy(), 0)
+
+
+@pytest.mark.parametrize("shape", [(5, 8), (8, 5), (4, 2, 3)])
+def test_orthogonal(shape):
+    w = _stats(nn.init.orthogonal_, shape).reshape(shape[0], -1)
+    g = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+    np.testing.assert_allclose(g, np.eye(g.shape[0]), atol=1e-5)
+    w = _stats(nn.init.orthogonal_, shape, 3.0).reshape(shape[0], -1)
+    g = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+    np.testing.assert_allclose(g, 9 * np.eye(g.shape[0]), atol=1e-4)
+
+
+def test_init_is_seeded_and_keeps_dtype():
+    a = _stats(nn.init.xavier_uniform_, (4, 5))
+    b = _stats(nn.init.xavier_uniform_, (4, 5))
+    np.testing.assert_array_equal(a, b)
+    t = nn.Parameter(ag.zeros(4, 5))
+    nn.init.kaiming_normal_(t)
+    assert t.dtype == np.float32 and t.requires_grad
