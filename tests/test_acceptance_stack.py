@@ -714,3 +714,181 @@ def test_init_is_seeded_and_keeps_dtype():
     t = nn.Parameter(ag.zeros(4, 5))
     nn.init.kaiming_normal_(t)
     assert t.dtype == np.float32 and t.requires_grad
+
+
+# ---------------------------------------------------------------- optim
+
+_T = rng(60).normal(size=(3, 4))
+
+
+def _loss(ws, lib):
+    """A smooth non-quadratic loss of two parameters, in either library."""
+    w, b = ws
+    tgt = _T if lib is ag else torch.tensor(_T)
+    if lib is ag:
+        h = (w * 1.5).tanh() + b
+        return ((h - tgt) ** 2).sum() + (w**4).sum() * 0.1
+    h = torch.tanh(w * 1.5) + b
+    return ((h - tgt) ** 2).sum() + (w**4).sum() * 0.1
+
+
+def _params():
+    r = rng(61)
+    a, b = r.normal(size=(3, 4)), r.normal(size=(4,))
+    p = [ag.tensor(a, requires_grad=True, dtype=np.float64), ag.tensor(b, requires_grad=True, dtype=np.float64)]
+    tp = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
+    return p, tp
+
+
+def _step(opt, params, lib):
+    opt.zero_grad()
+    _loss(params, lib).backward()
+    opt.step()
+
+
+OPT_CASES = [
+    ("SGD", (0.1,), {}),
+    ("SGD", (0.05, 0.9), {}),
+    ("SGD", (0.05, 0.9, 0.01, True), {}),
+    ("SGD", (0.05,), {"momentum": 0.8, "dampening": 0.3, "weight_decay": 0.02}),
+    ("SGD", (0.05,), {"momentum": 0.8, "maximize": True}),
+    ("Adam", (), {}),
+    ("Adam", (0.05, (0.8, 0.9), 1e-6, 0.01), {}),
+    ("Adam", (0.05,), {"amsgrad": True, "weight_decay": 0.1}),
+    ("Adam", (0.05,), {"maximize": True}),
+    ("AdamW", (), {}),
+    ("AdamW", (0.05, (0.85, 0.95), 1e-7, 0.3, True), {}),
+    ("RMSprop", (), {}),
+    ("RMSprop", (0.01, 0.9, 1e-6, 0.05, 0.5, True), {}),
+    ("RMSprop", (0.01,), {"centered": True}),
+    ("Adagrad", (), {}),
+    ("Adagrad", (0.1, 0.05, 0.02), {"eps": 1e-6}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "kw"), OPT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OPT_CASES)])
+def test_optimizer_matches_torch_and_state_dict_mid_training(name, args, kw):
+    p, tp = _params()
+    opt = getattr(optim, name)(p, *args, **kw)
+    topt = getattr(torch.optim, name)(tp, *args, **kw) if name != "SGD" or len(args) < 3 else None
+    if topt is None:  # torch's SGD positional order differs (dampening before weight_decay)
+        lr, mom, wd, nest = args
+        topt = torch.optim.SGD(tp, lr, mom, weight_decay=wd, nesterov=nest)
+    for _ in range(4):
+        _step(opt, p, ag)
+        _step(topt, tp, torch)
+    for a, b in zip(p, tp):
+        close(a, b)
+    # round trip the state into a fresh optimiser, keep training
+    sd = opt.state_dict()
+    p2 = [ag.tensor(a.numpy().copy(), requires_grad=True, dtype=np.float64) for a in p]
+    opt2 = getattr(optim, name)(p2, *args, **kw)
+    opt2.load_state_dict(sd)
+    for _ in range(4):
+        _step(opt2, p2, ag)
+        _step(opt, p, ag)
+        _step(topt, tp, torch)
+    for a, a2, b in zip(p, p2, tp):
+        close(a, b)
+        np.testing.assert_array_equal(a2.numpy(), a.numpy())
+
+
+def test_optimizer_defaults_match_api():
+    p, _ = _params()
+    d = optim.Adam(p).param_groups[0]
+    assert (d["lr"], tuple(d["betas"]), d["eps"], d["weight_decay"]) == (1e-3, (0.9, 0.999), 1e-8, 0.0)
+    d = optim.AdamW(p).param_groups[0]
+    assert (d["lr"], tuple(d["betas"]), d["eps"], d["weight_decay"]) == (1e-3, (0.9, 0.999), 1e-8, 1e-2)
+    d = optim.RMSprop(p).param_groups[0]
+    assert (d["lr"], d["alpha"], d["eps"], d["weight_decay"], d["momentum"], d["centered"]) == (1e-2, 0.99, 1e-8, 0, 0, False)
+    d = optim.Adagrad(p).param_groups[0]
+    assert (d["lr"], d["lr_decay"], d["weight_decay"], d["eps"]) == (1e-2, 0, 0, 1e-10)
+    d = optim.SGD(p, 0.1).param_groups[0]
+    assert (d["momentum"], d["weight_decay"], d["nesterov"], d["dampening"], d["maximize"]) == (0.0, 0.0, False, 0.0, False)
+
+
+def test_param_groups_and_add_param_group():
+    p, tp = _params()
+    opt = optim.SGD([{"params": [p[0]], "lr": 0.2, "weight_decay": 0.1}, {"params": [p[1]]}], lr=0.05, momentum=0.9)
+    topt = torch.optim.SGD([{"params": [tp[0]], "lr": 0.2, "weight_decay": 0.1}, {"params": [tp[1]]}], lr=0.05, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.2, 0.05]
+    assert opt.param_groups[1]["momentum"] == 0.9 and opt.param_groups[0]["weight_decay"] == 0.1
+    for _ in range(3):
+        _step(opt, p, ag)
+        _step(topt, tp, torch)
+    opt.param_groups[1]["lr"] = 0.01  # edited in place, as schedulers do
+    topt.param_groups[1]["lr"] = 0.01
+    for _ in range(3):
+        _step(opt, p, ag)
+        _step(topt, tp, torch)
+    for a, b in zip(p, tp):
+        close(a, b)
+    # add_param_group
+    p, tp = _params()
+    opt = optim.Adam([p[0]], lr=0.01)
+    topt = torch.optim.Adam([tp[0]], lr=0.01)
+    _step(opt, p, ag)
+    _step(topt, tp, torch)
+    opt.add_param_group({"params": [p[1]], "lr": 0.1, "betas": (0.5, 0.6)})
+    topt.add_param_group({"params": [tp[1]], "lr": 0.1, "betas": (0.5, 0.6)})
+    assert len(opt.param_groups) == 2 and opt.param_groups[1]["eps"] == 1e-8
+    for _ in range(3):
+        _step(opt, p, ag)
+        _step(topt, tp, torch)
+    for a, b in zip(p, tp):
+        close(a, b)
+    sd = opt.state_dict()
+    assert set(sd) == {"state", "param_groups"}
+    assert [g["params"] for g in sd["param_groups"]] == [g["params"] for g in topt.state_dict()["param_groups"]]
+    with pytest.raises((ValueError, KeyError)):
+        opt.add_param_group({"params": [p[0]]})  # already in a group
+
+
+@pytest.mark.parametrize(
+    ("name", "kw"),
+    [
+        ("SGD", {"lr": -0.1}), ("SGD", {"lr": float("nan")}), ("SGD", {"lr": float("inf")}),
+        ("SGD", {"lr": 0.1, "momentum": -1}), ("SGD", {"lr": 0.1, "nesterov": True}),
+        ("Adam", {"betas": (1.0, 0.9)}), ("Adam", {"betas": (0.9, -0.1)}), ("Adam", {"eps": -1.0}),
+        ("Adam", {"lr": float("nan")}), ("AdamW", {"weight_decay": -1.0}), ("RMSprop", {"alpha": -0.5}),
+        ("Adagrad", {"lr_decay": -1.0}),
+    ],
+)
+def test_hyperparameters_validated(name, kw):
+    p, tp = _params()
+    lr = kw.get("lr", 0.1)
+    if math.isfinite(lr):  # torch lets a NaN/inf lr through; API.md does not
+        with pytest.raises(ValueError):
+            getattr(torch.optim, name)(tp, **kw)
+    with pytest.raises(ValueError):
+        getattr(optim, name)(p, **kw)
+
+
+def test_hyperparameters_validated_on_load_state_dict():
+    p, _ = _params()
+    opt = optim.Adam(p, lr=0.01)
+    _step(opt, p, ag)
+    sd = opt.state_dict()
+    import copy
+
+    bad = copy.deepcopy(sd)
+    bad["param_groups"][0]["lr"] = float("nan")
+    with pytest.raises(ValueError):
+        optim.Adam(p).load_state_dict(bad)
+    bad = copy.deepcopy(sd)
+    bad["param_groups"][0]["betas"] = (0.9, 1.5)
+    with pytest.raises(ValueError):
+        optim.Adam(p).load_state_dict(bad)
+
+
+def test_optimizer_state_dict_not_aliased():
+    p, _ = _params()
+    opt = optim.SGD(p, 0.1, momentum=0.9)
+    _step(opt, p, ag)
+    sd = opt.state_dict()
+    snap = {k: {n: np.array(arr(v)) for n, v in s.items() if hasattr(v, "shape")} for k, s in sd["state"].items()}
+    for _ in range(2):
+        _step(opt, p, ag)
+    for k, s in sd["state"].items():
+        for n, v in snap[k].items():
+            np.testing.assert_array_equal(arr(s[n]), v, err_msg="state_dict() aliases the live optimiser state")
