@@ -892,3 +892,97 @@ def test_optimizer_state_dict_not_aliased():
     for k, s in sd["state"].items():
         for n, v in snap[k].items():
             np.testing.assert_array_equal(arr(s[n]), v, err_msg="state_dict() aliases the live optimiser state")
+
+
+# --------------------------------------------------------- lr_scheduler
+
+_METRICS = [1.0 / (1 + i) if i < 8 else 0.12 + 0.001 * (i % 3) for i in range(40)]
+
+
+def _sched(lib, name, opt, subs=None):
+    L = lr_scheduler if lib is ag else torch.optim.lr_scheduler
+    if name == "StepLR":
+        return L.StepLR(opt, 7)
+    if name == "StepLR-g":
+        return L.StepLR(opt, step_size=5, gamma=0.5)
+    if name == "CosineAnnealingLR":
+        return L.CosineAnnealingLR(opt, 13)
+    if name == "CosineAnnealingLR-min":
+        return L.CosineAnnealingLR(opt, T_max=10, eta_min=0.01)
+    if name == "MultiStepLR":
+        return L.MultiStepLR(opt, [3, 10, 10, 25])
+    if name == "MultiStepLR-g":
+        return L.MultiStepLR(opt, milestones=[5, 20], gamma=0.3)
+    if name == "ExponentialLR":
+        return L.ExponentialLR(opt, 0.9)
+    if name == "LinearLR":
+        return L.LinearLR(opt)
+    if name == "LinearLR-kw":
+        return L.LinearLR(opt, start_factor=1.0, end_factor=0.05, total_iters=30)
+    if name == "OneCycleLR":
+        return L.OneCycleLR(opt, 0.5, total_steps=41)
+    if name == "OneCycleLR-epochs":
+        return L.OneCycleLR(opt, [0.5, 0.2], epochs=4, steps_per_epoch=11, pct_start=0.25, anneal_strategy="linear", three_phase=True)
+    if name == "OneCycleLR-nomom":
+        return L.OneCycleLR(opt, max_lr=0.3, total_steps=45, cycle_momentum=False, div_factor=10.0, final_div_factor=100.0)
+    if name == "LambdaLR":
+        return L.LambdaLR(opt, lambda e: 0.95**e + 0.01 * (e % 4))
+    if name == "LambdaLR-list":
+        return L.LambdaLR(opt, [lambda e: 1.0 / (1 + e), lambda e: 0.9**e])
+    if name == "SequentialLR":
+        a = L.LinearLR(opt, start_factor=0.1, total_iters=5)
+        b = L.CosineAnnealingLR(opt, T_max=20)
+        c = L.ExponentialLR(opt, gamma=0.8)
+        return L.SequentialLR(opt, [a, b, c], milestones=[5, 25])
+    if name == "ReduceLROnPlateau":
+        return L.ReduceLROnPlateau(opt, patience=2)
+    if name == "ReduceLROnPlateau-max":
+        return L.ReduceLROnPlateau(opt, "max", 0.5, 1, 0.01, "abs", 2, 0.002)
+    raise AssertionError(name)
+
+
+SCHEDS = [
+    "StepLR", "StepLR-g", "CosineAnnealingLR", "CosineAnnealingLR-min", "MultiStepLR", "MultiStepLR-g",
+    "ExponentialLR", "LinearLR", "LinearLR-kw", "OneCycleLR", "OneCycleLR-epochs", "OneCycleLR-nomom",
+    "LambdaLR", "LambdaLR-list", "SequentialLR", "ReduceLROnPlateau", "ReduceLROnPlateau-max",
+]
+
+
+def _opts(lib):
+    w1 = ag.tensor(np.ones(2), requires_grad=True) if lib is ag else torch.ones(2, requires_grad=True)
+    w2 = ag.tensor(np.ones(3), requires_grad=True) if lib is ag else torch.ones(3, requires_grad=True)
+    O = optim if lib is ag else torch.optim
+    return O.SGD([{"params": [w1]}, {"params": [w2], "lr": 0.05}], lr=0.1, momentum=0.9)
+
+
+def _advance(sched, opt, name, i):
+    opt.step()
+    if name.startswith("ReduceLROnPlateau"):
+        sched.step(_METRICS[i])
+    else:
+        sched.step()
+    return [(g["lr"], g.get("momentum")) for g in opt.param_groups]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", SCHEDS)
+def test_scheduler_sequence_and_state_dict(name):
+    opt, topt = _opts(ag), _opts(torch)
+    s, ts = _sched(ag, name, opt), _sched(torch, name, topt)
+    got, want = [], []
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([g["lr"] for g in topt.param_groups], rel=1e-12)
+    for i in range(40):
+        got.append(_advance(s, opt, name, i))
+        want.append(_advance(ts, topt, name, i))
+        if i == 14:
+            sd, osd = s.state_dict(), opt.state_dict()
+    np.testing.assert_allclose(np.array(got, dtype=float), np.array(want, dtype=float), rtol=1e-10, atol=1e-15)
+    if not name.startswith("ReduceLROnPlateau"):
+        assert s.get_last_lr() == pytest.approx(ts.get_last_lr(), rel=1e-10)
+    # resume at step 15 from the state dicts into fresh objects
+    opt2 = _opts(ag)
+    s2 = _sched(ag, name, opt2)
+    opt2.load_state_dict(osd)
+    s2.load_state_dict(sd)
+    resumed = [_advance(s2, opt2, name, i) for i in range(15, 40)]
+    np.testing.assert_allclose(np.array(resumed, dtype=float), np.array(got[15:], dtype=float), rtol=1e-10, atol=1e-15)
