@@ -986,3 +986,204 @@ def test_scheduler_sequence_and_state_dict(name):
     s2.load_state_dict(sd)
     resumed = [_advance(s2, opt2, name, i) for i in range(15, 40)]
     np.testing.assert_allclose(np.array(resumed, dtype=float), np.array(got[15:], dtype=float), rtol=1e-10, atol=1e-15)
+
+
+# ---------------------------------------------------------------- testing
+
+from autograd_mlp.testing import GradcheckError, check_op, gradcheck, gradgradcheck  # noqa: E402
+
+
+class _Cube(ag.Op):
+    """``x³``.
+
+    Derivative: 3x²
+    """
+
+    name = "acc_cube"
+    signature = "unary"
+    reference = staticmethod(lambda x: x**3)
+
+    def forward(self, x):
+        return x**3
+
+    def backward(self, g, out, x):
+        return (3 * g * x * x,)
+
+
+class _CubeWrong(_Cube):
+    """``x³`` with a gradient 1 % off.
+
+    Derivative: 3x²
+    """
+
+    name = "acc_cube_wrong"
+
+    def backward(self, g, out, x):
+        return (3.03 * g * x * x,)
+
+
+class _CubeFlat(_Cube):
+    """``x³`` whose backward reads raw numpy: right first order, zero second.
+
+    Derivative: 3x²
+    """
+
+    name = "acc_cube_flat"
+
+    def backward(self, g, out, x):
+        xv = x.data if isinstance(x, ag.Tensor) else x
+        return (g * (3 * xv * xv),)
+
+
+class _MulWrongW(ag.Op):
+    """``x · w`` with the gradient of ``w`` doubled.
+
+    Derivative: w, x
+    """
+
+    name = "acc_mul_wrong_w"
+    signature = "binary"
+    reference = staticmethod(np.multiply)
+
+    def forward(self, x, w):
+        return x * w
+
+    def backward(self, g, out, x, w):
+        return g * w, 2 * g * x
+
+
+def _x(shape=(3, 2), seed=70):
+    return ag.tensor(rng(seed).normal(size=shape), requires_grad=True, dtype=np.float64)
+
+
+def test_gradcheck_passes_and_fails_with_names():
+    x = _x()
+    assert gradcheck(lambda t: _Cube.apply(t).sum(), [x]) is True
+    assert gradcheck(lambda t: _Cube.apply(t), (x,), 1e-6, 1e-5, 1e-3) is True
+    assert gradcheck(lambda t: (t.tanh() * t).sum(), x) is True
+    with pytest.raises(GradcheckError) as e:
+        gradcheck(lambda a, b: (a * _CubeWrong.apply(b)).sum(), [_x(seed=1), _x(seed=2)])
+    msg = str(e.value)
+    assert "1" in msg and ("input" in msg or "b" in msg)
+    assert isinstance(e.value, AssertionError)
+    # non-float64 eps mistakes do not mask a wrong gradient
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: _CubeWrong.apply(t), [x], eps=1e-6, atol=1e-5, rtol=1e-3)
+
+
+def test_gradcheck_does_not_mutate_inputs():
+    x = _x()
+    before = x.numpy().tobytes()
+    gradcheck(lambda t: _Cube.apply(t).sum(), [x])
+    assert x.numpy().tobytes() == before
+    assert x.grad is None or True  # it may leave grads; values are what matter
+
+
+def test_gradcheck_unused_input_is_an_error():
+    x, y = _x(seed=3), _x(seed=4)
+    w = _x(seed=5)
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda a, b: (a * a).sum(), [x, y])
+    assert gradcheck(lambda a, b: (a * a).sum(), [x, y], allow_unused=True) is True
+    with pytest.raises(GradcheckError):  # ignores its argument, closes over w
+        gradcheck(lambda a: (w * w).sum(), [x])
+    with pytest.raises(GradcheckError):
+        gradgradcheck(lambda a, b: (a * a * a).sum(), [x, y])
+    assert gradgradcheck(lambda a, b: (a * a * a).sum(), [x, y], allow_unused=True) is True
+
+
+def test_gradcheck_params_closed_over_and_restored_bit_for_bit():
+    x = _x(seed=6)
+    w = _x(seed=7)
+    before = w.numpy().copy()
+    f = lambda a: _MulWrongW.apply(a, w).sum()  # noqa: E731
+    assert gradcheck(f, [x]) is True  # only x is checked: its gradient is right
+    with pytest.raises(GradcheckError):
+        gradcheck(f, [x], params=[w])
+    assert w.numpy().tobytes() == before.tobytes()
+    good = lambda a: (a * w).tanh().sum()  # noqa: E731
+    assert gradcheck(good, [x], params=[w]) is True
+    assert w.numpy().tobytes() == before.tobytes()
+
+
+class _WrongLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(ag.tensor(rng(8).normal(size=(3, 2)), dtype=np.float64))
+
+    def forward(self, x):
+        return _MulWrongW.apply(x, self.weight)
+
+
+def test_gradcheck_module():
+    m = nn.MLP([2, 3, 1], activation="tanh")
+    sd = {k: arr(v).copy() for k, v in m.state_dict().items()}
+    x = _x(shape=(4, 2), seed=9)
+    assert gradcheck(m, [x]) is True
+    for k, v in m.state_dict().items():
+        assert arr(v).tobytes() == sd[k].tobytes(), f"{k} not restored bit for bit"
+    bad = _WrongLinear()
+    w0 = bad.weight.numpy().tobytes()
+    with pytest.raises(GradcheckError) as e:
+        gradcheck(bad, [_x(seed=10)])
+    assert "weight" in str(e.value)
+    assert bad.weight.numpy().tobytes() == w0
+
+
+def test_gradgradcheck_catches_a_non_dual_backward():
+    x = _x(seed=11)
+    assert gradcheck(lambda t: _CubeFlat.apply(t).sum(), [x]) is True
+    assert gradgradcheck(lambda t: _Cube.apply(t).sum(), [x]) is True
+    with pytest.raises(GradcheckError):
+        gradgradcheck(lambda t: _CubeFlat.apply(t).sum(), [x])
+
+
+def test_check_op_on_user_ops():
+    assert check_op(_Cube, examples=5) is True
+    assert check_op(_Cube, examples=5, dtype=np.float64) is True
+    with pytest.raises(GradcheckError):
+        check_op(_CubeWrong, examples=5)
+    # (a non-dual backward and a wrong second-input gradient are caught by
+    # gradgradcheck / gradcheck(params=) above; check_op's shrinking is slow)
+
+
+class _Mutating(_Cube):
+    """``x³`` that scribbles on its input.
+
+    Derivative: 3x²
+    """
+
+    name = "acc_cube_mut"
+
+    def forward(self, x):
+        out = x**3
+        x += 0.0 * x + 1e-3
+        return out
+
+
+def test_check_op_catches_mutation():
+    with pytest.raises(GradcheckError):
+        check_op(_Mutating, examples=5)
+
+
+def test_plugin_fixtures_and_option(tmp_path):
+    (tmp_path / "test_user.py").write_text(
+        "import numpy as np\n"
+        "import autograd_mlp as ag\n"
+        "def test_ok(gradcheck, assert_grads_close):\n"
+        "    x = ag.tensor(np.arange(3.0) + 1, requires_grad=True, dtype=np.float64)\n"
+        "    assert gradcheck(lambda t: (t * t).sum(), [x])\n"
+        "    (x * x).sum().backward()\n"
+        "    assert_grads_close(x.grad, 2 * x.numpy())\n"
+        "def test_bad(assert_grads_close):\n"
+        "    assert_grads_close(np.array([1.0, 2.0]), np.array([1.0, 2.5]))\n"
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTEST_ADDOPTS", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--gradcheck-examples", "3", str(tmp_path)]
+    r = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    out = r.stdout + r.stderr
+    assert "1 failed, 1 passed" in out, out
+    assert "gradients differ" in out or "2.5" in out
+    r = subprocess.run([*cmd[:-3], "--gradcheck-examples", "0", str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and r.returncode != 1, r.stdout + r.stderr  # a usage error, not test failures
