@@ -1187,3 +1187,171 @@ def test_plugin_fixtures_and_option(tmp_path):
     assert "gradients differ" in out or "2.5" in out
     r = subprocess.run([*cmd[:-3], "--gradcheck-examples", "0", str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode != 0 and r.returncode != 1, r.stdout + r.stderr  # a usage error, not test failures
+
+
+# ------------------------------------------------ checkpoints and interop
+
+
+def _layers():
+    return [
+        nn.Linear(3, 4),
+        nn.Linear(3, 4, bias=False),
+        nn.MLP([3, 5, 4]),
+        nn.MLP([3, 5, 6, 4], activation="tanh", dropout=0.25, norm="batch"),
+        nn.MLP([3, 5, 4], activation="sigmoid", norm="layer"),
+        nn.Sequential(nn.Linear(3, 4), nn.LeakyReLU(0.2), nn.LayerNorm(4, eps=1e-3), nn.Linear(4, 2), nn.Softmax(0)),
+        nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4, momentum=None, eps=1e-2), nn.ELU(0.5), nn.Dropout(0.1)),
+        nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3, affine=False), nn.GELU(approximate="tanh"), nn.Identity()),
+        nn.Sequential(nn.Linear(3, 4), nn.Softplus(2.0, 5.0), nn.Hardtanh(-0.5, 0.7), nn.CELU(1.5), nn.LogSoftmax()),
+        nn.Sequential(nn.Linear(3, 4), nn.SELU(), nn.SiLU(), nn.Mish(), nn.LogSigmoid(), nn.ReLU6(), nn.Hardsigmoid(),
+                      nn.Hardswish(), nn.Softsign(), nn.Sigmoid(), nn.Tanh(), nn.ReLU()),
+        nn.LayerNorm((3,), elementwise_affine=False),
+        nn.BatchNorm1d(3, track_running_stats=False),
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".safetensors"])
+@pytest.mark.parametrize("i", range(12))
+def test_save_load_rebuilds_every_layer(tmp_path, suffix, i):
+    m = _layers()[i]
+    x = ag.tensor(rng(80).normal(size=(6, 3)))
+    m.train()
+    with ag.no_grad():
+        m(x)  # moves batch-norm running stats
+        m(x * 2)
+    m.eval()
+    path = tmp_path / f"m{suffix}"
+    nn.save(m, path)
+    m2 = nn.load(path)
+    assert type(m2) is type(m) and repr(m2) == repr(m)
+    assert list(m2.state_dict()) == list(m.state_dict())
+    for k, v in m.state_dict().items():
+        np.testing.assert_array_equal(arr(m2.state_dict()[k]), arr(v), err_msg=k)
+        assert arr(m2.state_dict()[k]).dtype == arr(v).dtype, k
+    m2.eval()
+    np.testing.assert_array_equal(m2(x).numpy(), m(x).numpy())
+    m.train()
+    m2.train()
+    if not any(isinstance(s, nn.Dropout) for s in m.modules()):
+        np.testing.assert_array_equal(m2(x).numpy(), m(x).numpy())
+
+
+def test_save_load_embedding_and_state_dict(tmp_path):
+    e = nn.Embedding(7, 3, padding_idx=1)
+    nn.save(e, tmp_path / "e.safetensors")
+    e2 = nn.load(tmp_path / "e.safetensors")
+    assert isinstance(e2, nn.Embedding) and e2.padding_idx == 1 and repr(e2) == repr(e)
+    np.testing.assert_array_equal(e2.weight.numpy(), e.weight.numpy())
+    sd = nn.MLP([3, 4, 2]).state_dict()
+    nn.save(sd, tmp_path / "sd.npz")
+    back = nn.load(tmp_path / "sd.npz")
+    assert list(back) == list(sd)
+    for k in sd:
+        np.testing.assert_array_equal(arr(back[k]), arr(sd[k]))
+
+
+def test_safetensors_loaded_by_torch_modules(tmp_path):
+    st = optional("safetensors.torch", "checkpoint")
+    m = nn.MLP([3, 5, 6, 2], activation="tanh", norm="batch")
+    with ag.no_grad():
+        m(ag.tensor(rng(81).normal(size=(8, 3))))
+    m.eval()
+    nn.save(m, tmp_path / "m.safetensors")
+    sd = st.load_file(str(tmp_path / "m.safetensors"))
+    assert set(sd) == set(m.state_dict())
+    t = torch.nn.Sequential(
+        torch.nn.Linear(3, 5), torch.nn.BatchNorm1d(5), torch.nn.Tanh(),
+        torch.nn.Linear(5, 6), torch.nn.BatchNorm1d(6), torch.nn.Tanh(), torch.nn.Linear(6, 2),
+    )
+    tm = torch.nn.Module()
+    tm.layers = t
+    tm.load_state_dict(sd, strict=True)
+    tm.eval()
+    x = rng(82).normal(size=(4, 3)).astype(np.float32)
+    close(m(ag.tensor(x)), t(torch.tensor(x)), 1e-5)
+    lin = nn.Linear(3, 2)
+    nn.save(lin, tmp_path / "lin.safetensors")
+    tl = torch.nn.Linear(3, 2)
+    tl.load_state_dict(st.load_file(str(tmp_path / "lin.safetensors")))
+    close(lin(ag.tensor(x)), tl(torch.tensor(x)), 1e-6)
+    # and the other way: a torch safetensors file into the package's module
+    tsd = {k: v.contiguous() for k, v in t.state_dict().items()}
+    st.save_file(tsd, str(tmp_path / "t.safetensors"))
+    m3 = nn.MLP([3, 5, 6, 2], activation="tanh", norm="batch")
+    m3.load_state_dict({"layers." + k: arr(v) for k, v in nn.load(tmp_path / "t.safetensors").items()})
+    m3.eval()
+    close(m3(ag.tensor(x)), t(torch.tensor(x)), 1e-5)
+
+
+def test_load_never_unpickles(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, weight=np.array([object()], dtype=object))
+    with pytest.raises(Exception) as e:
+        nn.load(path)
+    assert not isinstance(e.value, (AttributeError, NameError))
+    text = tmp_path / "junk.safetensors"
+    text.write_bytes(b"not a safetensors file")
+    with pytest.raises(Exception) as e:
+        nn.load(text)
+    assert "junk.safetensors" in str(e.value)
+    with pytest.raises((FileNotFoundError, OSError)):
+        nn.load(tmp_path / "missing.npz")
+
+
+# ---------------------------------------------------------------- viz
+
+
+def test_animate_backward_grads_and_frames(tmp_path):
+    graphviz = optional("graphviz", "viz")
+    from autograd_mlp.viz import animate_backward
+
+    def build():
+        ag.manual_seed(3)
+        m = nn.MLP([3, 4, 2])
+        x = ag.tensor(rng(90).normal(size=(5, 3)))
+        return m, F.cross_entropy(m(x), np.array([0, 1, 1, 0, 1]))
+
+    m1, loss1 = build()
+    loss1.backward()
+    m2, loss2 = build()
+    anim = animate_backward(loss2)
+    for (n, p1), (_, p2) in zip(m1.named_parameters(), m2.named_parameters()):
+        np.testing.assert_array_equal(p2.grad.numpy(), p1.grad.numpy(), err_msg=n)
+    assert isinstance(anim.frames, list) and len(anim.frames) >= 2
+    assert all(isinstance(f, graphviz.Digraph) for f in anim.frames)
+    assert len(anim.steps) == len(anim.frames)
+    assert isinstance(anim._repr_html_(), str)
+    anim.save(tmp_path / "a.html")
+    assert (tmp_path / "a.html").stat().st_size > 0
+    # the graph is freed as backward would free it
+    with pytest.raises(Exception):
+        loss2.backward()
+    # retain_graph=True keeps it; grad= is passed through
+    m3, loss3 = build()
+    animate_backward(loss3, ag.tensor(2.0), True)
+    loss3.backward()
+    for (n, p1), (_, p3) in zip(m1.named_parameters(), m3.named_parameters()):
+        np.testing.assert_allclose(p3.grad.numpy(), 3 * p1.grad.numpy(), rtol=1e-6, err_msg=n)
+
+
+def test_plot_weights_and_samples(tmp_path):
+    mpl = optional("matplotlib", "plot")
+    mpl.use("Agg")
+    from matplotlib.figure import Figure
+
+    from autograd_mlp.viz import plot_samples, plot_weights
+
+    lin = nn.Linear(16, 6)
+    fig = plot_weights(lin, (4, 4))
+    assert isinstance(fig, Figure)
+    fig = plot_weights(lin.weight.numpy(), image_shape=(4, 4), path=tmp_path / "w.png")
+    assert isinstance(fig, Figure) and (tmp_path / "w.png").stat().st_size > 0
+    X = rng(91).uniform(size=(30, 16))
+    y = rng(92).integers(0, 3, 30)
+    fig = plot_samples(X, y, None, (4, 4), 9, tmp_path / "s.png")
+    assert isinstance(fig, Figure) and (tmp_path / "s.png").stat().st_size > 0
+    fig = plot_samples(X, y, pred=y[::-1].copy(), image_shape=(4, 4), n=4)
+    assert isinstance(fig, Figure)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
