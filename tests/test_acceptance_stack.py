@@ -1355,3 +1355,91 @@ def test_plot_weights_and_samples(tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _cli(*args, cwd):
+    import os
+    import re
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "autograd_mlp", *map(str, args)], cwd=cwd, env=env,
+                       capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout + r.stderr, re
+
+
+def _main(capsys, *args):
+    """The CLI in process (the same ``main`` as ``python -m autograd_mlp``)."""
+    from autograd_mlp.cli import main
+
+    capsys.readouterr()
+    try:
+        rc = main([str(a) for a in args])
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    cap = capsys.readouterr()
+    return rc, cap.out + cap.err
+
+
+@pytest.mark.parametrize("cmd", [(), ("train",), ("evaluate",), ("predict",), ("graph",)])
+def test_cli_help(capsys, cmd):
+    rc, out = _main(capsys, *cmd, "--help")
+    assert rc == 0 and "usage" in out.lower()
+    if not cmd:
+        for sub in ("train", "graph", "evaluate", "predict"):
+            assert sub in out
+
+
+def test_cli_module_entry_point_help(tmp_path):
+    rc, out, _ = _cli("--help", cwd=tmp_path)
+    assert rc == 0 and "train" in out and "graph" in out
+
+
+def test_cli_train_evaluate_predict_graph(tmp_path, capsys):
+    from autograd_mlp.data import load_mnist_sample
+
+    ck = tmp_path / "run" / "c.npz"
+    ck.parent.mkdir()
+    rc, out, re = _cli("train", "--epochs", "1", "--hidden", "16", "--norm", "batch", "--activation", "tanh",
+                       "--optimizer", "adam", "--lr", "0.01", "--seed", "1", "--no-progress", "--save", ck, cwd=tmp_path)
+    assert rc == 0, out
+    train_acc = re.findall(r"test accuracy ([0-9.]+)%", out)[-1]
+    # the saved model, rebuilt by nn.load, is the one that was trained
+    m = nn.load(ck)
+    assert isinstance(m, nn.MLP) and isinstance(m.layers[1], nn.BatchNorm1d) and isinstance(m.layers[2], nn.Tanh)
+    m.eval()
+    X, y = load_mnist_sample().as_arrays("test")
+    with ag.no_grad():
+        logits = m(ag.tensor(X)).numpy()
+    acc = 100 * (logits.argmax(1) == y).mean()
+    assert f"{acc:.2f}" == train_acc
+    rc, out = _main(capsys, "evaluate", ck)
+    assert rc == 0, out
+    assert re.findall(r"test accuracy ([0-9.]+)%", out)[-1] == train_acc
+    np.save(tmp_path / "x.npy", X[:4])
+    rc, out = _main(capsys, "predict", ck, tmp_path / "x.npy", "--top", "1")
+    assert rc == 0, out
+    got = [int(c) for c in re.findall(r"\]: class (\d+)", out)]
+    assert got == logits[:4].argmax(1).tolist()
+    p = np.exp(logits[:4] - logits[:4].max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    probs = [float(v) for v in re.findall(r"probabilities \d+: ([0-9.]+)", out)]
+    np.testing.assert_allclose(probs, p.max(1), atol=6e-4)
+    rc, out = _main(capsys, "graph", "--checkpoint", ck, "-o", tmp_path / "g.dot")
+    assert rc == 0, out
+    dot = (tmp_path / "g.dot").read_text()
+    assert dot.startswith("digraph") and "16" in dot
+    rc, out = _main(capsys, "graph", "--sizes", "5,4,3", "--data", "random", "-o", tmp_path / "s.dot")
+    assert rc == 0 and (tmp_path / "s.dot").read_text().startswith("digraph"), out
+
+
+def test_cli_errors_are_clean(tmp_path, capsys):
+    rc, out = _main(capsys, "evaluate", tmp_path / "nope.npz")
+    assert rc != 0 and "nope.npz" in out
+    (tmp_path / "bad.npz").write_bytes(b"garbage")
+    rc, out = _main(capsys, "predict", tmp_path / "bad.npz", tmp_path / "bad.npz")
+    assert rc != 0 and "bad.npz" in out
+    rc, out = _main(capsys, "train", "--epochs", "0")
+    assert rc != 0 and "epochs" in out
