@@ -1840,3 +1840,12 @@ def test_scheduler_respects_a_manual_lr_change():
         return [L.StepLR(o, 4, 0.5)]
 
     np.testing.assert_allclose(_lr_run(ag, mk, 10), _lr_run(torch, mk, 10), rtol=1e-10)
+
+
+def test_plot_weights_of_a_whole_model_is_a_clear_error():
+    mpl = optional("matplotlib", "plot")
+    mpl.use("Agg")
+    from autograd_mlp.viz import plot_weights
+
+    with pytest.raises(TypeError, match=r"plot_weights.*MLP"):
+        plot_weights(nn.MLP([16, 4, 2]))
