@@ -1849,3 +1849,11 @@ def test_plot_weights_of_a_whole_model_is_a_clear_error():
 
     with pytest.raises(TypeError, match=r"plot_weights.*MLP"):
         plot_weights(nn.MLP([16, 4, 2]))
+
+
+def test_gradcheck_with_nothing_to_check_is_an_error():
+    c = ag.tensor(np.ones(3), dtype=np.float64)
+    with pytest.raises((ValueError, GradcheckError)):
+        gradcheck(lambda a: (a * a).sum(), [c])
+    with pytest.raises((ValueError, GradcheckError)):
+        gradgradcheck(lambda a: (a * a).sum(), [c])
