@@ -262,12 +262,13 @@ def kaiming_uniform_(
     tensor: Any,
     a: float = 0.0,
     mode: str = "fan_in",
-    nonlinearity: str = "relu",
+    nonlinearity: str = "leaky_relu",
     rng: np.random.Generator | None = None,
 ) -> Any:
     """He uniform: ``U(-b, b)`` with ``b = gain·√(3 / fan)``.
 
-    ``a`` is the negative slope used by ``nonlinearity="leaky_relu"``.
+    ``a`` is the negative slope of ``nonlinearity="leaky_relu"``, the default as
+    in PyTorch (at ``a=0`` its gain is ReLU's, √2).
     ``nn.Linear``'s default init is this with ``a=√5, nonlinearity="leaky_relu"``,
     i.e. ``U(-1/√fan_in, 1/√fan_in)``, as in PyTorch.
 
@@ -286,7 +287,7 @@ def kaiming_normal_(
     tensor: Any,
     a: float = 0.0,
     mode: str = "fan_in",
-    nonlinearity: str = "relu",
+    nonlinearity: str = "leaky_relu",
     rng: np.random.Generator | None = None,
 ) -> Any:
     """He normal: ``N(0, s²)`` with ``s = gain / √fan``.

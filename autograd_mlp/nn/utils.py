@@ -96,7 +96,8 @@ def clip_grad_norm_(
         for g in with_grad:
             g.data *= g.dtype.type(coef)
             g._version += 1
-    return Tensor(np.array(total, dtype))
+    # dtype= keeps a float64 norm float64 (Tensor() alone would cast it to float32)
+    return Tensor(np.array(total, dtype), dtype=dtype)
 
 
 def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -> None:
@@ -132,7 +133,8 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     params = _tensors("parameters_to_vector", parameters)
     if not params:
         return Tensor(np.zeros(0, np.float32))
-    return Tensor(np.concatenate([p.data.ravel() for p in params]))
+    flat = np.concatenate([p.data.ravel() for p in params])
+    return Tensor(flat, dtype=flat.dtype)  # float64 parameters give a float64 vector
 
 
 def vector_to_parameters(vec: Any, parameters: Iterable[Tensor]) -> None:

@@ -29,7 +29,14 @@ def _weights(layer_or_array: Any) -> tuple[np.ndarray, str]:
     """The ``(out, in)`` weight matrix of a layer, Tensor or array, and a name for it."""
     w = getattr(layer_or_array, "weight", layer_or_array)
     data = getattr(w, "data", w)
-    a = np.asarray(data, dtype=np.float64)
+    try:
+        a = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError):
+        # e.g. a whole model: name the call and the object, not numpy's float()
+        raise TypeError(
+            "plot_weights: expected a layer with a .weight (e.g. model.layers[0]) or a "
+            f"2-D weight matrix, got {type(layer_or_array).__name__}"
+        ) from None
     if a.ndim == 1:
         a = a[None, :]
     if a.ndim != 2:
