@@ -133,8 +133,26 @@ class LRScheduler:
         >>> sched.last_epoch, opt.lr
         (3, 0.5)
         """
+        self._check_lr_is_ours()
         self.last_epoch += 1
         self._apply()
+
+    def _check_lr_is_ours(self) -> None:
+        """Refuse to step over a learning rate someone else set.
+
+        The schedules here are closed-form in the step count, not chainable as
+        PyTorch's, so a rate changed by hand or by a second scheduler would be
+        silently overwritten with a different sequence than PyTorch's.
+        """
+        for i, (group, last) in enumerate(zip(self.optimizer.param_groups, self._last_lr)):
+            if group["lr"] != last:
+                raise ValueError(
+                    f"{type(self).__name__}: param group {i}'s lr is {group['lr']!r}, but "
+                    f"this scheduler last set it to {last!r}: it was changed by hand or by "
+                    "another scheduler. These schedules are closed-form in the step count, "
+                    "not chainable: combine schedules with SequentialLR, or change the "
+                    "group's 'initial_lr' and build the scheduler again"
+                )
 
     def get_last_lr(self) -> list[float]:
         """The learning rate of each group, as last set by this scheduler.
