@@ -1,0 +1,604 @@
+"""Acceptance tests written from API.md alone (Conventions, Tensors and autograd,
+Custom ops and functional transforms), compared with PyTorch and numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import optional
+
+import autograd_mlp as ag
+from autograd_mlp import func
+from autograd_mlp.errors import OpError
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return optional("torch", "torch")
+
+
+RNG = np.random.default_rng(1234)
+
+
+def _arr(*shape, positive=False):
+    a = RNG.standard_normal(shape)
+    return np.abs(a) + 0.5 if positive else a
+
+
+def compare(fa, ft, *arrays, torch_mod, atol=1e-9, rtol=1e-7):
+    """Run fa on ag float64 tensors and ft on torch float64 tensors; compare
+    the outputs and the gradients of a random weighted sum of the output."""
+    xs = [ag.tensor(a, requires_grad=True, dtype=np.float64) for a in arrays]
+    ts = [torch_mod.tensor(a, requires_grad=True, dtype=torch_mod.float64) for a in arrays]
+    out = fa(*xs)
+    tout = ft(*ts)
+    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), atol=atol, rtol=rtol)
+    assert out.shape == tuple(tout.shape)
+    w = RNG.standard_normal(tout.shape)
+    (out * ag.tensor(w, dtype=np.float64)).sum().backward()
+    (tout * torch_mod.tensor(w)).sum().backward()
+    for x, t in zip(xs, ts):
+        if t.grad is None:
+            assert x.grad is None or np.allclose(x.grad.numpy(), 0)
+            continue
+        assert x.grad is not None
+        assert x.grad.shape == x.shape
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), atol=atol, rtol=rtol)
+    return out
+
+
+def raises_op(cls, op_name, fn):
+    """The error is an instance of numpy's class AND OpError, naming the op."""
+    with pytest.raises(cls) as info:
+        fn()
+    assert isinstance(info.value, OpError), type(info.value).__mro__
+    assert op_name.lower() in str(info.value).lower(), str(info.value)
+    return info.value
+
+
+# ---------------------------------------------------------------- conventions
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "logsumexp", "prod"])
+def test_dim_keepdim_aliases_match_axis_keepdims(name):
+    a = _arr(2, 3, 4)
+    x = ag.tensor(a, dtype=np.float64)
+    ref = getattr(x, name)(axis=(0, -1), keepdims=True).numpy()
+    got = getattr(x, name)(dim=(0, -1), keepdim=True).numpy()
+    np.testing.assert_allclose(got, ref)
+    assert got.shape == (1, 3, 1)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "var", "std", "argmax", "cumsum"])
+def test_axis_and_dim_together_is_an_error(name):
+    x = ag.tensor(_arr(2, 3))
+    with pytest.raises((TypeError, ValueError)):
+        getattr(x, name)(axis=0, dim=0)
+
+
+def test_keepdims_and_keepdim_together_is_an_error():
+    x = ag.tensor(_arr(2, 3))
+    with pytest.raises((TypeError, ValueError)):
+        x.sum(axis=0, keepdims=True, keepdim=True)
+
+
+def test_dim_alias_on_functions():
+    a, b = _arr(2, 3), _arr(2, 3)
+    x, y = ag.tensor(a), ag.tensor(b)
+    np.testing.assert_allclose(ag.cat([x, y], dim=1).numpy(), np.concatenate([a, b], 1), rtol=1e-6)
+    np.testing.assert_allclose(ag.stack([x, y], dim=-1).numpy(), np.stack([a, b], -1), rtol=1e-6)
+    np.testing.assert_allclose(x.softmax(dim=0).numpy().sum(0), np.ones(3), rtol=1e-6)
+    assert x.unsqueeze(dim=1).shape == (2, 1, 3)
+
+
+def test_bad_axis_is_axis_error_and_op_error():
+    x = ag.tensor(_arr(2, 3))
+    raises_op(np.exceptions.AxisError, "sum", lambda: x.sum(axis=5))
+    raises_op(np.exceptions.AxisError, "mean", lambda: x.mean(axis=-3))
+
+
+def test_bad_index_is_index_error_and_op_error():
+    x = ag.tensor(_arr(3, 2))
+    raises_op(IndexError, "getitem", lambda: x[5])
+    raises_op(IndexError, "getitem", lambda: x[np.array([0, 3])])
+
+
+def test_float32_default_and_dtype_override():
+    a64 = np.arange(6.0).reshape(2, 3)
+    assert ag.tensor(a64).dtype == np.float32
+    assert ag.Tensor(a64).dtype == np.float32
+    assert ag.tensor([1.0, 2.0]).dtype == np.float32
+    assert ag.tensor(a64, dtype=np.float64).dtype == np.float64
+    assert ag.Tensor(a64, dtype="float64").dtype == np.float64
+    assert ag.zeros(2, 3).dtype == np.float32
+    assert ag.randn(2).dtype == np.float32
+
+
+def test_int_and_bool_tensors_never_require_grad():
+    with pytest.raises(Exception):
+        ag.tensor([1, 2], requires_grad=True)
+    with pytest.raises(Exception):
+        ag.tensor(np.array([True, False]), requires_grad=True)
+    i = ag.tensor(np.array([1, 2, 3]))
+    assert i.dtype.kind == "i"
+    assert not i.requires_grad
+    with pytest.raises(Exception):
+        i.requires_grad_()
+
+
+def test_int_float_promotion_follows_numpy():
+    i = ag.tensor(np.array([1, 2, 3], dtype=np.int64))
+    f = ag.tensor(np.array([0.5, 1.5, 2.5], dtype=np.float32), requires_grad=True)
+    out = i * f
+    assert out.dtype == np.result_type(np.int64, np.float32)
+    np.testing.assert_allclose(out.numpy(), [0.5, 3.0, 7.5])
+    out.sum().backward()
+    np.testing.assert_allclose(f.grad.numpy(), [1, 2, 3])
+    assert f.grad.dtype == np.float32
+    b = ag.tensor(np.array([True, False, True]))
+    assert (b + b).dtype == np.bool_ or (b + b).dtype == (np.array([True]) + np.array([True])).dtype
+    assert (i / i).dtype == np.float64
+    assert not (i + i).requires_grad
+
+
+def test_manual_seed_reproducible():
+    ag.manual_seed(3)
+    a = ag.randn(4).numpy()
+    b = ag.rand(4).numpy()
+    ag.manual_seed(3)
+    np.testing.assert_array_equal(ag.randn(4).numpy(), a)
+    np.testing.assert_array_equal(ag.rand(4).numpy(), b)
+
+
+def test_grad_mode_is_per_thread():
+    import threading
+
+    seen = {}
+
+    def worker():
+        x = ag.tensor([1.0], requires_grad=True)
+        seen["enabled"] = ag.is_grad_enabled()
+        seen["rg"] = (x * 2).requires_grad
+
+    with ag.no_grad():
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    assert seen == {"enabled": True, "rg": True}
+
+
+# ---------------------------------------------------------- tensor attributes
+
+
+def test_data_no_copy_and_assignment_rules():
+    a = np.ones((2, 3), dtype=np.float32)
+    t = ag.tensor(a)
+    assert np.shares_memory(t.data, a)
+    assert isinstance(t.data, np.ndarray)
+    t.data = np.zeros((2, 3), dtype=np.float32)
+    assert t.data.sum() == 0
+    with pytest.raises((TypeError, ValueError)):
+        t.data = [[1.0, 2.0, 3.0]] * 2
+    with pytest.raises((TypeError, ValueError)):
+        t.data = np.zeros((3, 2), dtype=np.float32)
+    with pytest.raises((TypeError, ValueError)):
+        t.data = np.zeros((2, 3), dtype=np.float64)
+
+
+def test_attributes_like_torch():
+    t = ag.tensor(_arr(2, 3, 4), requires_grad=True)
+    assert t.shape == (2, 3, 4) and t.ndim == 3 and t.size == 24 and t.numel() == 24
+    assert t.is_leaf and t.grad_fn is None and t.grad is None
+    y = t * 2
+    assert not y.is_leaf and y.grad_fn is not None and y.requires_grad
+    assert len(t) == 2
+    assert "Tensor" in repr(t) or "tensor" in repr(t)
+    d = y.detach()
+    assert not d.requires_grad and d.is_leaf
+    assert np.shares_memory(d.numpy(), y.numpy())
+    assert ag.tensor([[2.5]]).item() == 2.5
+    assert isinstance(ag.tensor([[2.5]]).item(), float)
+    assert ag.tensor(_arr(2, 3)).tolist() == ag.tensor(_arr(2, 3)).numpy().tolist() or True
+    a = np.arange(6.0).reshape(2, 3)
+    assert ag.tensor(a).tolist() == a.tolist()
+    assert ag.tensor(a).float().dtype == np.float32
+    assert ag.tensor(a).double().dtype == np.float64
+    assert ag.tensor(a).astype(np.float64).dtype == np.float64
+    assert ag.tensor(a).to(np.float64).dtype == np.float64
+    with pytest.raises(Exception):
+        ag.tensor(a).item()
+
+
+def test_len_of_0d_is_type_error():
+    with pytest.raises(TypeError):
+        len(ag.tensor(3.0))
+
+
+def test_cast_is_differentiable():
+    x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x.double()
+    assert y.dtype == np.float64
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad.numpy(), [2, 4])
+
+
+def test_requires_grad_returns_self():
+    x = ag.tensor([1.0, 2.0])
+    assert x.requires_grad_() is x and x.requires_grad
+    assert x.requires_grad_(False) is x and not x.requires_grad
+
+
+def test_grad_accumulates_and_zero_():
+    x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True, dtype=np.float64)
+    (x * x).sum().backward()
+    g1 = x.grad
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [5, 7])
+    assert isinstance(x.grad, ag.Tensor)
+    x.grad.zero_()
+    np.testing.assert_allclose(x.grad.numpy(), [0, 0])
+    del g1
+
+
+def test_grad_never_shares_memory_with_upstream():
+    x = ag.tensor(_arr(3), requires_grad=True)
+    g = np.ones(3, dtype=np.float32)
+    y = x * 1.0
+    y.backward(ag.tensor(g))
+    assert not np.shares_memory(x.grad.numpy(), g)
+    x.grad.numpy()[0] = 99
+    assert g[0] == 1
+    # identity: the leaf's gradient is not the caller's array either
+    z = ag.tensor(_arr(3), requires_grad=True)
+    z.backward(g)
+    assert not np.shares_memory(z.grad.numpy(), g)
+
+
+def test_backward_needs_grad_for_non_scalar():
+    x = ag.tensor(_arr(3), requires_grad=True)
+    with pytest.raises(Exception):
+        (x * 2).backward()
+    (x * 2)[1:2].sum().backward()
+    y = (x * 2).reshape(1, 3)[:, :1]
+    y.backward()  # single element: allowed
+
+
+def test_backward_frees_graph_unless_retained():
+    x = ag.tensor(_arr(3), requires_grad=True, dtype=np.float64)
+    y = (x.exp() * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    with pytest.raises(Exception):
+        y.backward()
+
+
+def test_create_graph_retains_by_default(torch):
+    a = _arr(3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = (x**3).sum()
+    y.backward(create_graph=True)
+    g = x.grad
+    assert g.requires_grad
+    y.backward(create_graph=True)  # retain_graph defaults to create_graph
+    np.testing.assert_allclose(x.grad.numpy(), 6 * a**2)
+    x2 = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    (gx,) = ag.grad((x2**3).sum(), x2, create_graph=True)
+    (ggx,) = ag.grad(gx.sum(), x2)
+    np.testing.assert_allclose(ggx.numpy(), 6 * a)
+
+
+def test_ag_grad_contract():
+    a = _arr(3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    z = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = (x * x).sum()
+    res = ag.grad(y, [x], retain_graph=True)
+    assert isinstance(res, tuple) and len(res) == 1
+    np.testing.assert_allclose(res[0].numpy(), 2 * a)
+    assert x.grad is None
+    with pytest.raises(Exception):
+        ag.grad(y, [x, z], retain_graph=True)
+    gx, gz = ag.grad(y, [x, z], allow_unused=True, retain_graph=True)
+    assert gz is None
+    np.testing.assert_allclose(gx.numpy(), 2 * a)
+    # torch raises RuntimeError here too
+    with pytest.raises((ValueError, TypeError, RuntimeError), match="grad_outputs"):
+        ag.grad([y], [x], grad_outputs=[ag.tensor(1.0), ag.tensor(1.0)])
+
+
+def test_ag_grad_multiple_outputs_with_grad_outputs(torch):
+    a = _arr(2, 3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    tx = torch.tensor(a, requires_grad=True)
+    g1, g2 = _arr(2, 3), _arr(3)
+    (gx,) = ag.grad([x.exp(), x.sum(axis=0)], [x], grad_outputs=[g1, g2])
+    (tg,) = torch.autograd.grad([tx.exp(), tx.sum(0)], [tx], [torch.tensor(g1), torch.tensor(g2)])
+    np.testing.assert_allclose(gx.numpy(), tg.numpy())
+
+
+def test_retain_grad_and_hooks(torch):
+    a = _arr(3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = x * 2
+    y.retain_grad()
+    seen = []
+    y.register_hook(lambda g: seen.append(g.numpy().copy()))
+    z = (y * y).sum()
+    z.backward()
+    np.testing.assert_allclose(y.grad.numpy(), 4 * a)
+    np.testing.assert_allclose(seen[0], 4 * a)
+    np.testing.assert_allclose(x.grad.numpy(), 8 * a)
+
+
+def test_hook_returning_replacement(torch):
+    a = _arr(3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    tx = torch.tensor(a, requires_grad=True)
+    y = x.exp()
+    ty = tx.exp()
+    y.register_hook(lambda g: g * 10)
+    ty.register_hook(lambda g: g * 10)
+    (y * x).sum().backward()
+    (ty * tx).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+    # leaf hook replacing the accumulated gradient
+    w = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    w.register_hook(lambda g: g * 0 + 1)
+    (w * w).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), np.ones(3))
+
+
+def test_grad_mode_contexts_and_decorators():
+    x = ag.tensor([1.0], requires_grad=True)
+    with ag.no_grad():
+        assert not ag.is_grad_enabled()
+        assert not (x * 2).requires_grad
+        with ag.enable_grad():
+            assert (x * 2).requires_grad
+        assert not ag.is_grad_enabled()
+    with ag.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert ag.is_grad_enabled()
+
+    @ag.no_grad()
+    def rec(n):
+        assert not ag.is_grad_enabled()
+        return 0 if n == 0 else rec(n - 1) + 1
+
+    assert rec(5) == 5
+    assert ag.is_grad_enabled()
+
+
+# ------------------------------------------------------------------ operators
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "truediv", "pow"])
+def test_binary_operators_broadcast_grads(torch, op):
+    import operator
+
+    f = getattr(operator, op)
+    a = _arr(2, 1, 4, positive=True)
+    b = _arr(3, 1)
+    compare(f, f, a, b, torch_mod=torch)
+
+
+def test_operators_with_scalars_and_arrays_on_either_side(torch):
+    a = _arr(2, 3, positive=True)
+    c = _arr(3)
+    compare(lambda x: 2.0 - x, lambda x: 2.0 - x, a, torch_mod=torch)
+    compare(lambda x: 2.0 / x, lambda x: 2.0 / x, a, torch_mod=torch)
+    compare(lambda x: 2.0**x, lambda x: 2.0**x, a, torch_mod=torch)
+    compare(lambda x: x**2.5, lambda x: x**2.5, a, torch_mod=torch)
+    compare(lambda x: -x, lambda x: -x, a, torch_mod=torch)
+    compare(lambda x: x - c, lambda x: x - torch.tensor(c), a, torch_mod=torch)
+    # numpy array on the left must not turn into an object array / ndarray
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = c - x
+    assert isinstance(y, ag.Tensor)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), -np.ones((2, 3)))
+    y2 = c * x
+    assert isinstance(y2, ag.Tensor)
+    y3 = c @ ag.tensor(_arr(3, 2), dtype=np.float64)
+    assert isinstance(y3, ag.Tensor) and y3.shape == (2,)
+
+
+@pytest.mark.parametrize(
+    "sa,sb", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((5, 2, 3), (3, 4)), ((2, 1, 2, 3), (4, 3, 2))]
+)
+def test_matmul_shapes(torch, sa, sb):
+    import operator
+
+    compare(operator.matmul, operator.matmul, _arr(*sa), _arr(*sb), torch_mod=torch)
+
+
+def test_comparisons_are_bool_without_grad():
+    x = ag.tensor(_arr(2, 3), requires_grad=True)
+    for r in (x < 0, x <= 0, x > 0, x >= 0, x == 0, x != 0, 0 < x, np.zeros(3) < x):
+        assert isinstance(r, ag.Tensor)
+        assert r.dtype == np.bool_ and not r.requires_grad
+    np.testing.assert_array_equal((x > 0).numpy(), x.numpy() > 0)
+
+
+def test_reused_nodes_accumulate(torch):
+    compare(lambda x: x * x + x, lambda x: x * x + x, _arr(3), torch_mod=torch)
+
+    def f(x):
+        c = x * 2
+        c = c + c
+        return c * c
+
+    compare(f, f, _arr(3), torch_mod=torch)
+
+
+# --------------------------------------------------------------- elementwise
+
+UNARY = [
+    ("exp", False), ("log", True), ("sqrt", True), ("abs", False), ("relu", False),
+    ("sigmoid", False), ("tanh", False), ("sign", False), ("log1p", True), ("expm1", False),
+    ("log2", True), ("log10", True), ("exp2", False), ("sin", False), ("cos", False),
+    ("tan", False), ("reciprocal", True), ("rsqrt", True), ("square", False), ("erf", False),
+]
+
+
+@pytest.mark.parametrize("name,pos", UNARY)
+def test_unary_methods(torch, name, pos):
+    a = _arr(3, 4, positive=pos) * (0.5 if name == "tan" else 1.0)
+    tname = {"relu": "relu"}.get(name, name)
+    compare(lambda x: getattr(x, name)(), lambda x: getattr(x, tname)(), a, torch_mod=torch)
+
+
+def test_clip_and_clamp(torch):
+    a = _arr(4, 5)
+    compare(lambda x: x.clip(-0.5, 0.7), lambda x: x.clamp(-0.5, 0.7), a, torch_mod=torch)
+    compare(lambda x: x.clamp(min=-0.2), lambda x: x.clamp(min=-0.2), a, torch_mod=torch)
+    compare(lambda x: x.clamp(max=0.3), lambda x: x.clamp(max=0.3), a, torch_mod=torch)
+
+
+# ----------------------------------------------------------------- reductions
+
+AXES = [None, 0, -1, (0, 2), (-1, -3), ()]
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp", "prod"])
+@pytest.mark.parametrize("axis", AXES)
+@pytest.mark.parametrize("keep", [False, True])
+def test_reductions(torch, name, axis, keep):
+    a = _arr(2, 3, 4)
+
+    def ft(x):
+        if axis is None:
+            if name == "logsumexp":
+                r = torch.logsumexp(x.reshape(-1), 0)
+                return r.reshape((1, 1, 1)) if keep else r
+            r = getattr(torch, name)(x)
+            return r.reshape((1, 1, 1)) if keep else r
+        if axis == ():
+            return x if name != "logsumexp" else x
+        if name == "prod":
+            r = x
+            for ax in sorted([axis] if isinstance(axis, int) else [d % 3 for d in axis], reverse=True):
+                r = torch.prod(r, ax, keepdim=keep)
+            return r
+        return getattr(torch, name)(x, axis, keepdim=keep)
+
+    if axis == () and name in ("logsumexp",):
+        pytest.skip("empty axis tuple for logsumexp: numpy has no such reduction")
+    compare(lambda x: getattr(x, name)(axis=axis, keepdims=keep), ft, a, torch_mod=torch)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis", [None, 1, (0, 2), -1])
+def test_max_min_values_only(torch, name, axis):
+    a = _arr(2, 3, 4)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    out = getattr(x, name)(axis=axis)
+    assert isinstance(out, ag.Tensor)
+    np.testing.assert_allclose(out.numpy(), getattr(np, name)(a, axis=axis))
+    tx = torch.tensor(a, requires_grad=True)
+    tdim = () if axis is None else axis
+    tout = torch.amax(tx, dim=tdim) if name == "max" else torch.amin(tx, dim=tdim)
+    w = _arr(*tout.shape)
+    (out * w).sum().backward()
+    (tout * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_max_ties_share_gradient(torch):
+    a = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    compare(lambda x: x.max(axis=1), lambda x: torch.amax(x, 1), a, torch_mod=torch)
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+@pytest.mark.parametrize("axis", [None, 0, (0, -1)])
+@pytest.mark.parametrize("correction", [0, 1, 2])
+def test_var_std(torch, name, axis, correction):
+    a = _arr(3, 4, 5)
+    compare(
+        lambda x: getattr(x, name)(axis=axis, correction=correction, keepdims=True),
+        lambda x: getattr(torch, name)(x, dim=axis, correction=correction, keepdim=True),
+        a,
+        torch_mod=torch,
+    )
+
+
+def test_var_default_correction_is_one():
+    a = _arr(6)
+    np.testing.assert_allclose(ag.tensor(a, dtype=np.float64).var().item(), a.var(ddof=1))
+    np.testing.assert_allclose(ag.tensor(a, dtype=np.float64).std(dim=0).item(), a.std(ddof=1))
+
+
+@pytest.mark.parametrize(
+    "ord,axis", [(2, None), (1, None), (2, 1), (1, -1), (np.inf, 1), (3, 0), ("fro", (0, 1)), (2, (0, 1))]
+)
+def test_norm(torch, ord, axis):
+    a = _arr(3, 4)
+
+    def ft(x):
+        if ord == "fro" or (axis == (0, 1) and ord == 2):
+            return torch.linalg.vector_norm(x, 2, dim=axis)
+        return torch.linalg.vector_norm(x, ord, dim=axis)
+
+    compare(lambda x: x.norm(ord=ord, axis=axis), ft, a, torch_mod=torch)
+
+
+def test_argmax_argmin():
+    a = _arr(3, 4, 5)
+    x = ag.tensor(a, requires_grad=True)
+    for name in ("argmax", "argmin"):
+        r = getattr(x, name)()
+        assert r.dtype.kind == "i" and not r.requires_grad
+        assert r.item() == getattr(np, name)(a.astype(np.float32))
+        r = getattr(x, name)(axis=-1, keepdims=True)
+        np.testing.assert_array_equal(r.numpy(), getattr(np, name)(a.astype(np.float32), axis=-1, keepdims=True))
+        r = getattr(x, name)(dim=1)
+        np.testing.assert_array_equal(r.numpy(), getattr(np, name)(a.astype(np.float32), axis=1))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_cumsum_cumprod(torch, axis):
+    a = _arr(3, 4)
+    compare(lambda x: x.cumsum(axis), lambda x: x.cumsum(axis), a, torch_mod=torch)
+    compare(lambda x: x.cumprod(axis), lambda x: x.cumprod(axis), a, torch_mod=torch)
+    compare(lambda x: x.cumsum(dim=axis), lambda x: x.cumsum(axis), a, torch_mod=torch)
+
+
+def test_cumprod_with_zero(torch):
+    a = np.array([[2.0, 0.0, 3.0, 4.0], [0.0, 0.0, 1.5, 2.0]])
+    compare(lambda x: x.cumprod(1), lambda x: x.cumprod(1), a, torch_mod=torch)
+
+
+def test_prod_with_zeros(torch):
+    a = np.array([[2.0, 0.0, 3.0], [0.0, 0.0, 1.5], [1.0, 2.0, 3.0]])
+    compare(lambda x: x.prod(axis=1), lambda x: x.prod(1), a, torch_mod=torch)
+    compare(lambda x: x.prod(), lambda x: x.prod(), a[2:], torch_mod=torch)
+
+
+def test_any_all():
+    a = np.array([[0.0, 1.0], [0.0, 0.0]])
+    x = ag.tensor(a)
+    assert x.any().item() is True or x.any().item() == 1
+    np.testing.assert_array_equal(x.any(axis=1).numpy(), [True, False])
+    np.testing.assert_array_equal(x.all(axis=0, keepdims=True).numpy(), [[False, False]])
+    assert not x.any(dim=0).requires_grad
+
+
+def test_reductions_on_empty(torch):
+    x = ag.tensor(np.zeros((0, 3)), requires_grad=True, dtype=np.float64)
+    s = x.sum(axis=0)
+    np.testing.assert_array_equal(s.numpy(), np.zeros(3))
+    s.sum().backward()
+    assert x.grad.shape == (0, 3)
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        assert np.isnan(ag.tensor(np.zeros((0,))).mean().item())
+    with pytest.raises(ValueError):
+        ag.tensor(np.zeros((0, 3))).max()
+
+
+def test_zero_d(torch):
+    x = ag.tensor(2.0, requires_grad=True, dtype=np.float64)
+    y = (x * x).sum()
+    y.backward()
+    assert x.grad.shape == () and x.grad.item() == 4.0
+    assert ag.tensor(3.0).sum(axis=()).item() == 3.0
