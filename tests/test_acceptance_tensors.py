@@ -1002,3 +1002,150 @@ def test_grad_zero_():
     x.grad.zero_()
     (x * 3).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), 3)
+
+
+# ------------------------------------------------------------- numpy protocol
+
+NP_UNARY = [np.exp, np.log, np.sqrt, np.abs, np.tanh, np.sin, np.cos, np.negative]
+
+
+@pytest.mark.parametrize("fn", NP_UNARY, ids=lambda f: f.__name__)
+def test_numpy_ufuncs_dispatch_and_differentiate(fn):
+    a = _arr(2, 3, positive=True)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    out = fn(x)
+    assert isinstance(out, ag.Tensor) and out.requires_grad
+    np.testing.assert_allclose(out.numpy(), fn(a))
+    out.sum().backward()
+    eps = 1e-6
+    fd = (fn(a + eps) - fn(a - eps)) / (2 * eps)
+    np.testing.assert_allclose(x.grad.numpy(), fd, rtol=1e-5, atol=1e-8)
+
+
+NP_BINARY = [np.add, np.subtract, np.multiply, np.divide, np.power, np.maximum, np.minimum]
+
+
+@pytest.mark.parametrize("fn", NP_BINARY, ids=lambda f: f.__name__)
+def test_numpy_binary_ufuncs(torch, fn):
+    a, b = _arr(2, 3, positive=True), _arr(3, positive=True) + 0.1
+    tf = {
+        np.add: torch.add, np.subtract: torch.sub, np.multiply: torch.mul, np.divide: torch.div,
+        np.power: torch.pow, np.maximum: torch.maximum, np.minimum: torch.minimum,
+    }[fn]
+    out = compare(fn, tf, a, b, torch_mod=torch)
+    assert isinstance(out, ag.Tensor)
+    # a numpy array on one side, a Tensor on the other
+    y = ag.tensor(b, requires_grad=True, dtype=np.float64)
+    r = fn(a, y)
+    assert isinstance(r, ag.Tensor) and r.requires_grad
+
+
+def test_numpy_functions_dispatch(torch):
+    a, b = _arr(2, 3, positive=True), _arr(3, 4)
+    compare(np.matmul, torch.matmul, a, b, torch_mod=torch)
+    compare(lambda x: np.sum(x, axis=0), lambda x: x.sum(0), a, torch_mod=torch)
+    compare(lambda x: np.mean(x, axis=-1, keepdims=True), lambda x: x.mean(-1, keepdim=True), a, torch_mod=torch)
+    compare(lambda x: np.max(x, axis=1), lambda x: x.amax(1), a, torch_mod=torch)
+    compare(lambda x: np.min(x), lambda x: x.amin(), a, torch_mod=torch)
+    compare(lambda x: np.prod(x, axis=0), lambda x: x.prod(0), a, torch_mod=torch)
+    compare(lambda x: np.reshape(x, (3, 2)), lambda x: x.reshape(3, 2), a, torch_mod=torch)
+    compare(lambda x: np.transpose(x), lambda x: x.T, a, torch_mod=torch)
+    compare(lambda x: np.clip(x, 0.7, 1.2), lambda x: x.clamp(0.7, 1.2), a, torch_mod=torch)
+    compare(
+        lambda x, y: np.concatenate([x, y.T], axis=0), lambda x, y: torch.cat([x, y.T]), a, b, torch_mod=torch
+    )
+    compare(lambda x: np.stack([x, x * 2], axis=-1), lambda x: torch.stack([x, x * 2], -1), a, torch_mod=torch)
+    cond = a > 1.0
+    compare(
+        lambda x: np.where(cond, x, -x), lambda x: torch.where(torch.tensor(cond), x, -x), a, torch_mod=torch
+    )
+    out = np.sum(ag.tensor(a))
+    assert isinstance(out, ag.Tensor)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda x: np.fft.fft(x), lambda x: np.sort(x), lambda x: np.cumsum(x) if False else np.median(x), lambda x: np.arctan2(x, x)],
+    ids=["fft", "sort", "median", "arctan2"],
+)
+def test_unsupported_numpy_function_is_type_error(call):
+    x = ag.tensor(_arr(4), requires_grad=True)
+    with pytest.raises(TypeError):
+        call(x)
+
+
+def test_unsupported_numpy_error_names_function():
+    x = ag.tensor(_arr(4))
+    with pytest.raises(TypeError, match="sort"):
+        np.sort(x)
+    with pytest.raises(TypeError, match="arctan2"):
+        np.arctan2(x, x)
+
+
+# ------------------------------------------------------------------- creation
+
+
+def test_creation_functions():
+    for fn in (ag.zeros, ag.ones, ag.empty):
+        t = fn(2, 3)
+        assert t.shape == (2, 3) and t.dtype == np.float32 and not t.requires_grad
+        assert fn((2, 3)).shape == (2, 3)
+        t = fn(4, dtype=np.float64, requires_grad=True)
+        assert t.shape == (4,) and t.dtype == np.float64 and t.requires_grad and t.is_leaf
+    np.testing.assert_array_equal(ag.zeros(2, 2).numpy(), 0)
+    np.testing.assert_array_equal(ag.ones(2, 2).numpy(), 1)
+    f = ag.full((2, 3), 1.5)
+    assert f.shape == (2, 3) and f.dtype == np.float32
+    np.testing.assert_array_equal(f.numpy(), 1.5)
+    assert ag.full((2,), 7, dtype=np.float64, requires_grad=True).requires_grad
+    x = ag.tensor(_arr(2, 3), dtype=np.float64, requires_grad=True)
+    for t, v in ((ag.zeros_like(x), 0), (ag.ones_like(x), 1), (ag.full_like(x, 2.5), 2.5)):
+        assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
+        np.testing.assert_array_equal(t.numpy(), v)
+    assert ag.zeros(0, 3).shape == (0, 3)
+    assert ag.zeros(()).shape == ()
+
+
+def test_arange_linspace_eye(torch):
+    np.testing.assert_array_equal(ag.arange(5).numpy(), np.arange(5))
+    assert ag.arange(5).dtype.kind == "i"
+    np.testing.assert_allclose(ag.arange(1, 4, 0.5).numpy(), np.arange(1, 4, 0.5))
+    assert ag.arange(1, 4, 0.5).dtype == np.float32
+    np.testing.assert_array_equal(ag.arange(10, 2, -3).numpy(), np.arange(10, 2, -3))
+    assert ag.arange(0, 3, dtype=np.float64).dtype == np.float64
+    np.testing.assert_allclose(ag.linspace(0, 1, 5).numpy(), np.linspace(0, 1, 5), rtol=1e-6)
+    assert ag.linspace(0, 1, 5).dtype == np.float32
+    np.testing.assert_array_equal(ag.eye(3).numpy(), np.eye(3))
+    np.testing.assert_array_equal(ag.eye(2, 4).numpy(), np.eye(2, 4))
+    np.testing.assert_array_equal(ag.eye(3, m=2).numpy(), np.eye(3, 2))
+    assert ag.eye(3).dtype == np.float32
+
+
+def test_random_creation():
+    ag.manual_seed(0)
+    r = ag.rand(3, 4)
+    assert r.shape == (3, 4) and r.dtype == np.float32
+    assert (r.numpy() >= 0).all() and (r.numpy() < 1).all()
+    n = ag.randn(1000)
+    assert n.dtype == np.float32 and abs(n.numpy().mean()) < 0.2 and 0.8 < n.numpy().std() < 1.2
+    i = ag.randint(2, 5, (100,))
+    assert i.shape == (100,) and i.dtype.kind == "i"
+    assert set(np.unique(i.numpy())) <= {2, 3, 4}
+    assert ag.randint(0, 3, (2, 2)).shape == (2, 2)
+
+
+def test_from_numpy_shares_memory_and_tensor_copies_policy():
+    a = np.arange(6.0).reshape(2, 3)
+    t = ag.from_numpy(a)
+    assert t.dtype == np.float64  # from_numpy keeps the dtype (torch semantics)
+    a[0, 0] = 42.0
+    assert t.numpy()[0, 0] == 42.0
+    t.numpy()[1, 1] = -1.0
+    assert a[1, 1] == -1.0
+    i = ag.from_numpy(np.arange(3))
+    assert i.dtype.kind == "i"
+    # ag.tensor of a float64 array becomes float32 (a copy, obviously)
+    t2 = ag.tensor(a)
+    assert t2.dtype == np.float32
+    a[0, 1] = 99.0
+    assert t2.numpy()[0, 1] != 99.0
