@@ -1149,3 +1149,180 @@ def test_from_numpy_shares_memory_and_tensor_copies_policy():
     assert t2.dtype == np.float32
     a[0, 1] = 99.0
     assert t2.numpy()[0, 1] != 99.0
+
+
+# ------------------------------------------------------------------ combining
+
+
+def test_maximum_minimum_ties_share(torch):
+    a = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    b = np.array([1.0, 0.0, 3.0])
+    compare(ag.maximum, torch.maximum, a, b, torch_mod=torch)
+    compare(ag.minimum, torch.minimum, a, b, torch_mod=torch)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    out = ag.maximum(x, 0.5)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[1, 1, 1], [0.5, 0, 1]])
+
+
+def test_where(torch):
+    a, b = _arr(2, 3), _arr(3)
+    cond = a > 0
+    compare(
+        lambda x, y: ag.where(cond, x, y),
+        lambda x, y: torch.where(torch.tensor(cond), x, y),
+        a,
+        b,
+        torch_mod=torch,
+    )
+    compare(
+        lambda x: ag.where(ag.tensor(cond), 0.0, x),
+        lambda x: torch.where(torch.tensor(cond), 0.0, x),
+        a,
+        torch_mod=torch,
+    )
+
+
+@pytest.mark.parametrize(
+    "sub,shapes",
+    [
+        ("ij,jk->ik", [(2, 3), (3, 4)]),
+        ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+        ("ii->i", [(3, 3)]),
+        ("ii", [(3, 3)]),
+        ("ij->", [(2, 3)]),
+        ("i,j->ij", [(2,), (3,)]),
+        ("...ij,...jk", [(2, 2, 3), (3, 4)]),
+        ("ij,ij,ij->i", [(2, 3), (2, 3), (2, 3)]),
+        ("iij->j", [(3, 3, 2)]),
+    ],
+)
+def test_einsum(torch, sub, shapes):
+    arrays = [_arr(*s) for s in shapes]
+    compare(lambda *xs: ag.einsum(sub, *xs), lambda *ts: torch.einsum(sub, *ts), *arrays, torch_mod=torch)
+
+
+def test_einsum_repeated_operand(torch):
+    a = _arr(3, 3)
+    compare(lambda x: ag.einsum("ij,jk->ik", x, x), lambda x: torch.einsum("ij,jk->ik", x, x), a, torch_mod=torch)
+
+
+@pytest.mark.parametrize("axes", [2, 1, 0, ([1, 0], [0, 1]), ((2,), (0,))])
+def test_tensordot(torch, axes):
+    if axes == 2:
+        sa, sb = (2, 3, 4), (3, 4, 5)
+    elif axes == 1:
+        sa, sb = (2, 3, 4), (4, 5)
+    elif axes == 0:
+        sa, sb = (2, 3), (4,)
+    elif axes == ([1, 0], [0, 1]):
+        sa, sb = (2, 3, 4), (3, 2, 5)
+    else:
+        sa, sb = (2, 3, 4), (4, 5)
+    compare(
+        lambda x, y: ag.tensordot(x, y, axes=axes),
+        lambda x, y: torch.tensordot(x, y, dims=axes if not isinstance(axes, tuple) else [list(a) for a in axes]),
+        _arr(*sa),
+        _arr(*sb),
+        torch_mod=torch,
+    )
+
+
+def test_tensordot_default_axes(torch):
+    compare(ag.tensordot, lambda x, y: torch.tensordot(x, y), _arr(2, 3, 4), _arr(3, 4, 2), torch_mod=torch)
+
+
+def test_outer(torch):
+    compare(ag.outer, torch.outer, _arr(3), _arr(4), torch_mod=torch)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_gather_repeated_indices(torch, axis):
+    a = _arr(3, 4)
+    shape = list(a.shape)
+    shape[axis] = 5
+    idx = RNG.integers(0, a.shape[axis], size=shape)
+    idx.flat[:3] = 0  # repeats
+    compare(
+        lambda x: ag.gather(x, axis, idx),
+        lambda x: torch.gather(x, axis, torch.tensor(idx)),
+        a,
+        torch_mod=torch,
+    )
+
+
+def test_gather_smaller_index(torch):
+    a = _arr(4, 5)
+    idx = np.array([[0, 0], [4, 1], [2, 2]])
+    compare(
+        lambda x: ag.gather(x, 1, idx), lambda x: torch.gather(x, 1, torch.tensor(idx)), a, torch_mod=torch
+    )
+
+
+def test_gather_errors():
+    x = ag.tensor(_arr(3, 4))
+    raises_op(IndexError, "gather", lambda: ag.gather(x, 1, np.array([[4], [0], [0]])))
+    with pytest.raises((TypeError, IndexError)) as info:
+        ag.gather(x, 1, np.array([[0.5], [0.0], [0.0]]))
+    assert isinstance(info.value, OpError)
+    raises_op(np.exceptions.AxisError, "gather", lambda: ag.gather(x, 2, np.array([[0]])))
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_scatter_add_repeated(torch, axis):
+    a = _arr(3, 4)
+    shape = [2, 3] if axis == 0 else [3, 3]
+    src = _arr(*shape)
+    idx = RNG.integers(0, a.shape[axis], size=shape)
+    idx.flat[:2] = 1
+    compare(
+        lambda x, s: ag.scatter_add(x, axis, idx, s),
+        lambda x, s: torch.scatter_add(x, axis, torch.tensor(idx), s),
+        a,
+        src,
+        torch_mod=torch,
+    )
+
+
+def test_scatter_add_errors():
+    x = ag.tensor(_arr(3, 4))
+    raises_op(IndexError, "scatter_add", lambda: ag.scatter_add(x, 0, np.array([[3, 0]]), ag.ones(1, 2)))
+
+
+def test_masked_fill(torch):
+    a = _arr(3, 4)
+    mask = a[0] > 0
+    compare(
+        lambda x: ag.masked_fill(x, mask, -2.0),
+        lambda x: x.masked_fill(torch.tensor(mask), -2.0),
+        a,
+        torch_mod=torch,
+    )
+    compare(
+        lambda x: ag.masked_fill(x, ag.tensor(a > 0), value=1.0),
+        lambda x: x.masked_fill(torch.tensor(a > 0), 1.0),
+        a,
+        torch_mod=torch,
+    )
+
+
+def test_one_hot(torch):
+    labels = np.array([[0, 2], [1, 1]])
+    out = ag.one_hot(labels, num_classes=4)
+    ref = torch.nn.functional.one_hot(torch.tensor(labels), num_classes=4).numpy()
+    np.testing.assert_array_equal(out.numpy(), ref)
+    assert out.shape == (2, 2, 4)
+    assert not out.requires_grad
+    np.testing.assert_array_equal(ag.one_hot(ag.tensor(np.array([2, 0])), 3).numpy(), np.eye(3)[[2, 0]])
+    with pytest.raises((IndexError, ValueError)) as info:
+        ag.one_hot(np.array([0, 5]), 3)
+    assert isinstance(info.value, OpError)
+    with pytest.raises((TypeError, ValueError)):
+        ag.one_hot(np.array([0.5, 1.0]), 3)
+
+
+def test_softmax_family_stable(torch):
+    a = _arr(3, 4) * 50 + 1000
+    compare(lambda x: x.softmax(), lambda x: x.softmax(-1), a, torch_mod=torch)
+    compare(lambda x: x.log_softmax(axis=0), lambda x: x.log_softmax(0), a, torch_mod=torch)
+    compare(lambda x: x.logsumexp(axis=1), lambda x: x.logsumexp(1), a, torch_mod=torch)
