@@ -1326,3 +1326,266 @@ def test_softmax_family_stable(torch):
     compare(lambda x: x.softmax(), lambda x: x.softmax(-1), a, torch_mod=torch)
     compare(lambda x: x.log_softmax(axis=0), lambda x: x.log_softmax(0), a, torch_mod=torch)
     compare(lambda x: x.logsumexp(axis=1), lambda x: x.logsumexp(1), a, torch_mod=torch)
+
+
+# ------------------------------------------------- custom ops and transforms
+
+
+class _Cube(ag.Op):
+    """x**3 as a user's op.
+
+    Derivative: d/dx x**3 = 3 x**2
+    """
+
+    name = "acceptance_cube"
+
+    def forward(self, x, scale=1.0):
+        self.save(scale=scale)
+        return scale * x**3
+
+    def backward(self, g, out, x):
+        return (g * 3.0 * self.saved.scale * x * x,)
+
+
+def test_custom_op_apply_first_and_second_order(torch):
+    a = _arr(2, 3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = _Cube.apply(x, scale=2.0)
+    assert isinstance(y, ag.Tensor) and y.grad_fn is not None
+    np.testing.assert_allclose(y.numpy(), 2 * a**3)
+    (g,) = ag.grad(y.sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), 6 * a**2)
+    (gg,) = ag.grad(g.sum(), x)
+    np.testing.assert_allclose(gg.numpy(), 12 * a)
+
+
+def test_custom_op_broadcast_reduction_is_engine_job():
+    class _Mul2(ag.Op):
+        """Derivative: d/da a*b = b, d/db a*b = a"""
+
+        name = "acceptance_mul2"
+
+        def forward(self, a, b):
+            return a * b
+
+        def backward(self, g, out, a, b):
+            return g * b, g * a
+
+    a, b = _arr(2, 3), _arr(3)
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = ag.tensor(b, requires_grad=True, dtype=np.float64)
+    _Mul2.apply(x, y).sum().backward()
+    assert y.grad.shape == (3,)
+    np.testing.assert_allclose(y.grad.numpy(), a.sum(0))
+
+
+def test_register_op_signature_and_defaults():
+    import inspect
+
+    sig = inspect.signature(ag.register_op)
+    params = sig.parameters
+    assert list(params)[:6] == ["signature", "reference", "domain", "kinks", "smooth", "ties"]
+    assert params["reference"].default is None
+    assert params["domain"].default == "real"
+    assert tuple(params["kinks"].default) == ()
+    assert params["smooth"].default is True and params["ties"].default is False
+
+
+def test_signatures_of_public_functions():
+    import inspect
+
+    def defaults(fn):
+        return {k: v.default for k, v in inspect.signature(fn).parameters.items()}
+
+    assert defaults(ag.grad) == {
+        "outputs": inspect.Parameter.empty,
+        "inputs": inspect.Parameter.empty,
+        "grad_outputs": None,
+        "retain_graph": None,
+        "create_graph": False,
+        "allow_unused": False,
+    }
+    b = defaults(ag.Tensor.backward)
+    assert b["grad"] is None and b["retain_graph"] is None and b["create_graph"] is False
+    assert defaults(ag.split)["axis"] == 0
+    assert defaults(ag.chunk)["axis"] == 0
+    assert defaults(ag.pad)["value"] == 0.0
+    assert defaults(ag.tril)["k"] == 0 and defaults(ag.triu)["k"] == 0
+    assert defaults(ag.tensordot)["axes"] == 2
+    assert defaults(ag.arange)["stop"] is None and defaults(ag.arange)["step"] == 1
+    assert defaults(ag.eye)["m"] is None
+    assert defaults(ag.concatenate)["axis"] == 0 and defaults(ag.stack)["axis"] == 0
+    assert defaults(func.grad)["argnums"] == 0 and defaults(func.value_and_grad)["argnums"] == 0
+
+
+def _f_vec(x):
+    return (x.sin() * x).cumsum(0) + (x * x).sum()
+
+
+def _t_vec(x):
+    return (x.sin() * x).cumsum(0) + (x * x).sum()
+
+
+def test_func_jacobian_against_torch(torch):
+    a = _arr(4)
+    J = func.jacobian(_f_vec, ag.tensor(a, dtype=np.float64))
+    tJ = torch.func.jacrev(_t_vec)(torch.tensor(a))
+    np.testing.assert_allclose(J.numpy(), tJ.numpy(), rtol=1e-10)
+    # several inputs: a tuple of Jacobians, one per input
+    b = _arr(4)
+    Js = func.jacobian(lambda x, y: x * y.exp(), ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64))
+    tJs = torch.autograd.functional.jacobian(lambda x, y: x * y.exp(), (torch.tensor(a), torch.tensor(b)))
+    assert len(Js) == 2
+    for j, tj in zip(Js, tJs):
+        np.testing.assert_allclose(j.numpy(), tj.numpy(), rtol=1e-10)
+
+
+def test_func_jacobian_matrix_shapes(torch):
+    a = _arr(2, 3)
+    J = func.jacobian(lambda x: x.softmax(axis=-1), ag.tensor(a, dtype=np.float64))
+    tJ = torch.func.jacrev(lambda x: x.softmax(-1))(torch.tensor(a))
+    assert J.shape == (2, 3, 2, 3)
+    np.testing.assert_allclose(J.numpy(), tJ.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def _scalar(x):
+    return (x.tanh() * x.exp()).sum() + (x[:-1] * x[1:]).sum() ** 2
+
+
+def test_func_hessian_hvp(torch):
+    a = _arr(4) * 0.5
+    v = _arr(4)
+    H = func.hessian(_scalar, ag.tensor(a, dtype=np.float64))
+    tH = torch.func.hessian(_scalar)(torch.tensor(a))
+    np.testing.assert_allclose(H.numpy(), tH.numpy(), rtol=1e-9, atol=1e-12)
+    # the torch.func recipe: hvp = jvp(grad(f), primals, v)[1], returned alone
+    hv = func.hvp(_scalar, ag.tensor(a, dtype=np.float64), ag.tensor(v, dtype=np.float64))
+    _, thv = torch.autograd.functional.hvp(_scalar, torch.tensor(a), torch.tensor(v))
+    assert isinstance(hv, ag.Tensor)
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-9)
+
+
+def test_func_hvp_tuple_form(torch):
+    a, v = _arr(3), _arr(3)
+    r = func.hvp(_scalar, (ag.tensor(a, dtype=np.float64),), (ag.tensor(v, dtype=np.float64),))
+    _, thv = torch.func.jvp(torch.func.grad(_scalar), (torch.tensor(a),), (torch.tensor(v),))
+    assert isinstance(r, tuple) and len(r) == 1
+    hv = r[0]
+    np.testing.assert_allclose(hv.numpy(), thv.numpy(), rtol=1e-9)
+
+
+def test_func_vjp_jvp(torch):
+    a, b, u = _arr(2, 3), _arr(3), _arr(2, 3)
+
+    def f(x, y):
+        return (x * y).tanh() + x.exp()
+
+    out, vjp_fn = func.vjp(f, ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64))
+    tout, tvjp = torch.func.vjp(f, torch.tensor(a), torch.tensor(b))
+    np.testing.assert_allclose(out.numpy(), tout.numpy())
+    gs = vjp_fn(ag.tensor(u, dtype=np.float64))
+    tgs = tvjp(torch.tensor(u))
+    assert isinstance(gs, tuple) and len(gs) == 2
+    for g, tg in zip(gs, tgs):
+        np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10)
+    ta, tb = _arr(2, 3), _arr(3)
+    out, tang = func.jvp(
+        f, (ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)),
+        (ag.tensor(ta, dtype=np.float64), ag.tensor(tb, dtype=np.float64)),
+    )
+    tout, ttang = torch.func.jvp(f, (torch.tensor(a), torch.tensor(b)), (torch.tensor(ta), torch.tensor(tb)))
+    np.testing.assert_allclose(out.numpy(), tout.numpy())
+    np.testing.assert_allclose(tang.numpy(), ttang.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_func_grad_value_and_grad_argnums(torch):
+    a, b = _arr(3), _arr(3)
+
+    def f(x, y):
+        return (x.sin() * y * y).sum()
+
+    X, Y = ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)
+    tX, tY = torch.tensor(a), torch.tensor(b)
+    np.testing.assert_allclose(func.grad(f)(X, Y).numpy(), torch.func.grad(f)(tX, tY).numpy())
+    np.testing.assert_allclose(func.grad(f, argnums=1)(X, Y).numpy(), torch.func.grad(f, argnums=1)(tX, tY).numpy())
+    gs = func.grad(f, argnums=(0, 1))(X, Y)
+    tgs = torch.func.grad(f, argnums=(0, 1))(tX, tY)
+    assert isinstance(gs, tuple) and len(gs) == 2
+    for g, tg in zip(gs, tgs):
+        np.testing.assert_allclose(g.numpy(), tg.numpy())
+    v, g = func.value_and_grad(f, argnums=1)(X, Y)
+    tg, tv = torch.func.grad_and_value(f, argnums=1)(tX, tY)
+    np.testing.assert_allclose(v.item(), tv.item())
+    np.testing.assert_allclose(g.numpy(), tg.numpy())
+    assert X.grad is None and Y.grad is None
+
+
+def test_func_nested_grad_of_grad(torch):
+    a = _arr(3)
+
+    def f(x):
+        return (x**3).sum() + x.exp().prod()
+
+    gg = func.jacobian(func.grad(f), ag.tensor(a, dtype=np.float64))
+    tgg = torch.func.jacrev(torch.func.grad(f))(torch.tensor(a))
+    np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-9)
+
+
+# ---------------------------------------------- second order through new ops
+
+SECOND = [
+    ("cumprod", lambda m, x: x.cumprod(1), lambda T, x: x.cumprod(1)),
+    ("prod", lambda m, x: x.prod(axis=0), lambda T, x: x.prod(0)),
+    ("var", lambda m, x: x.var(axis=1, correction=0), lambda T, x: x.var(1, correction=0)),
+    ("std", lambda m, x: x.std(axis=0), lambda T, x: x.std(0)),
+    ("norm", lambda m, x: x.norm(ord=3, axis=1), lambda T, x: T.linalg.vector_norm(x, 3, dim=1)),
+    ("logsumexp", lambda m, x: x.logsumexp(axis=(0, 1)), lambda T, x: x.logsumexp((0, 1))),
+    ("softmax", lambda m, x: x.softmax(axis=0), lambda T, x: x.softmax(0)),
+    ("log_softmax", lambda m, x: x.log_softmax(), lambda T, x: x.log_softmax(-1)),
+    ("erf", lambda m, x: x.erf(), lambda T, x: x.erf()),
+    ("rsqrt", lambda m, x: (x * x + 1).rsqrt(), lambda T, x: (x * x + 1).rsqrt()),
+    ("tan", lambda m, x: (x * 0.3).tan(), lambda T, x: (x * 0.3).tan()),
+    ("einsum", lambda m, x: ag.einsum("ij,kj->ik", x, x), lambda T, x: T.einsum("ij,kj->ik", x, x)),
+    ("tensordot", lambda m, x: ag.tensordot(x, x, axes=([1], [1])), lambda T, x: T.tensordot(x, x, ([1], [1]))),
+    ("gather", lambda m, x: ag.gather(x * x, 1, m([[0, 0], [2, 1]])), lambda T, x: T.gather(x * x, 1, T.tensor([[0, 0], [2, 1]]))),
+    (
+        "scatter_add",
+        lambda m, x: ag.scatter_add(x * x, 1, m([[0, 0], [2, 2]]), x[:, :2] ** 2),
+        lambda T, x: T.scatter_add(x * x, 1, T.tensor([[0, 0], [2, 2]]), x[:, :2] ** 2),
+    ),
+    ("getitem", lambda m, x: (x * x)[m([1, 1, 0]), 1:], lambda T, x: (x * x)[T.tensor([1, 1, 0]), 1:]),
+    ("roll", lambda m, x: x.roll(1, 1) * x, lambda T, x: x.roll(1, 1) * x),
+    ("repeat", lambda m, x: x.repeat(2, 1) ** 2, lambda T, x: x.repeat(2, 1) ** 2),
+    ("tile", lambda m, x: x.tile((1, 2)) ** 2, lambda T, x: x.tile((1, 2)) ** 2),
+    ("flip", lambda m, x: x.flip(1) * x, lambda T, x: x.flip(1) * x),
+    ("pad", lambda m, x: ag.pad(x * x, ((1, 0), (0, 2))), lambda T, x: T.nn.functional.pad(x * x, (0, 2, 1, 0))),
+    ("where", lambda m, x: ag.where(x > 0, x * x, x**3), lambda T, x: T.where(x > 0, x * x, x**3)),
+    ("maximum", lambda m, x: ag.maximum(x * x, x.exp()), lambda T, x: T.maximum(x * x, x.exp())),
+    (
+        "masked_fill",
+        lambda m, x: ag.masked_fill(x * x, m([True, False, True]), 0.0),
+        lambda T, x: (x * x).masked_fill(T.tensor([True, False, True]), 0.0),
+    ),
+    ("tril", lambda m, x: ag.tril(x * x, k=1), lambda T, x: T.tril(x * x, 1)),
+    ("diagonal", lambda m, x: ag.diagonal(x.T @ x), lambda T, x: T.diagonal(x.T @ x)),
+    ("outer", lambda m, x: ag.outer(x[0], x[1] ** 2), lambda T, x: T.outer(x[0], x[1] ** 2)),
+    ("cumsum", lambda m, x: (x * x).cumsum(axis=0), lambda T, x: (x * x).cumsum(0)),
+    ("clamp", lambda m, x: (x * x).clamp(min=0.2), lambda T, x: (x * x).clamp(min=0.2)),
+    ("split", lambda m, x: ag.split(x * x, [1, 2], axis=1)[1], lambda T, x: T.split(x * x, [1, 2], 1)[1]),
+]
+
+
+@pytest.mark.parametrize("name,fa,ft", SECOND, ids=[s[0] for s in SECOND])
+def test_second_order_against_torch(torch, name, fa, ft):
+    a = _arr(2, 3) + 0.1
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = fa(np.array, x)
+    (g,) = ag.grad((y * y).sum(), x, create_graph=True)
+    (gg,) = ag.grad((g * g).sum(), x)
+    tx = torch.tensor(a, requires_grad=True)
+    ty = ft(torch, tx)
+    (tg,) = torch.autograd.grad((ty * ty).sum(), tx, create_graph=True)
+    (tgg,) = torch.autograd.grad((tg * tg).sum(), tx)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(g.numpy(), tg.detach().numpy(), rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-8, atol=1e-10)
