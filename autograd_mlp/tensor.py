@@ -87,7 +87,9 @@ class Tensor:
         this tensor; ``+=`` across backward calls until set back to ``None``."""
         self._node: Op | None = None
         self._seq = next(_seq)
-        self._v = 0
+        # One cell shared by tensors that share storage (``detach``), as PyTorch's
+        # version counter: an in-place change through either is seen by both.
+        self._v = [0]
         self.name: str | None = None
         self._hooks: list[Any] | None = None
         self._requires_grad = False
@@ -102,7 +104,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t._node = node
         t._seq = next(_seq)
-        t._v = 0
+        t._v = [0]
         t.name = None
         t._hooks = None
         return t
@@ -147,11 +149,11 @@ class Tensor:
     def _version(self) -> int:
         """How many times this tensor was modified in place (optimiser steps do
         ``t._version += 1``); backward refuses values saved at another version."""
-        return self._v
+        return self._v[0]
 
     @_version.setter
     def _version(self, value: int) -> None:
-        self._v = value
+        self._v[0] = value
         edits[0] += 1
 
     def _describe(self) -> str:
@@ -308,7 +310,9 @@ class Tensor:
         >>> d.requires_grad, d.is_leaf
         (False, True)
         """
-        return Tensor._make(self._data)
+        t = Tensor._make(self._data)
+        t._v = self._v  # same storage, same version counter (in place on t is seen here)
+        return t
 
     def astype(self, dtype: Any) -> Tensor:
         """Return a copy cast to ``dtype`` (differentiable between float dtypes; a

@@ -19,6 +19,9 @@ def torch():
 
 RNG = np.random.default_rng(1234)
 
+# torch.func's own deprecation noise, not ours
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 
 def _arr(*shape, positive=False):
     a = RNG.standard_normal(shape)
@@ -115,14 +118,14 @@ def test_float32_default_and_dtype_override():
 
 
 def test_int_and_bool_tensors_never_require_grad():
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         ag.tensor([1, 2], requires_grad=True)
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         ag.tensor(np.array([True, False]), requires_grad=True)
     i = ag.tensor(np.array([1, 2, 3]))
     assert i.dtype.kind == "i"
     assert not i.requires_grad
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         i.requires_grad_()
 
 
@@ -205,7 +208,7 @@ def test_attributes_like_torch():
     assert ag.tensor(a).double().dtype == np.float64
     assert ag.tensor(a).astype(np.float64).dtype == np.float64
     assert ag.tensor(a).to(np.float64).dtype == np.float64
-    with pytest.raises(Exception):
+    with pytest.raises((ValueError, RuntimeError)):
         ag.tensor(a).item()
 
 
@@ -257,7 +260,7 @@ def test_grad_never_shares_memory_with_upstream():
 
 def test_backward_needs_grad_for_non_scalar():
     x = ag.tensor(_arr(3), requires_grad=True)
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         (x * 2).backward()
     (x * 2)[1:2].sum().backward()
     y = (x * 2).reshape(1, 3)[:, :1]
@@ -269,7 +272,7 @@ def test_backward_frees_graph_unless_retained():
     y = (x.exp() * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         y.backward()
 
 
@@ -297,7 +300,7 @@ def test_ag_grad_contract():
     assert isinstance(res, tuple) and len(res) == 1
     np.testing.assert_allclose(res[0].numpy(), 2 * a)
     assert x.grad is None
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         ag.grad(y, [x, z], retain_graph=True)
     gx, gz = ag.grad(y, [x, z], allow_unused=True, retain_graph=True)
     assert gz is None
@@ -405,7 +408,8 @@ def test_operators_with_scalars_and_arrays_on_either_side(torch):
 
 
 @pytest.mark.parametrize(
-    "sa,sb", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((5, 2, 3), (3, 4)), ((2, 1, 2, 3), (4, 3, 2))]
+    "sa,sb",
+    [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((5, 2, 3), (3, 4)), ((2, 1, 2, 3), (4, 3, 2))],
 )
 def test_matmul_shapes(torch, sa, sb):
     import operator
@@ -435,10 +439,26 @@ def test_reused_nodes_accumulate(torch):
 # --------------------------------------------------------------- elementwise
 
 UNARY = [
-    ("exp", False), ("log", True), ("sqrt", True), ("abs", False), ("relu", False),
-    ("sigmoid", False), ("tanh", False), ("sign", False), ("log1p", True), ("expm1", False),
-    ("log2", True), ("log10", True), ("exp2", False), ("sin", False), ("cos", False),
-    ("tan", False), ("reciprocal", True), ("rsqrt", True), ("square", False), ("erf", False),
+    ("exp", False),
+    ("log", True),
+    ("sqrt", True),
+    ("abs", False),
+    ("relu", False),
+    ("sigmoid", False),
+    ("tanh", False),
+    ("sign", False),
+    ("log1p", True),
+    ("expm1", False),
+    ("log2", True),
+    ("log10", True),
+    ("exp2", False),
+    ("sin", False),
+    ("cos", False),
+    ("tan", False),
+    ("reciprocal", True),
+    ("rsqrt", True),
+    ("square", False),
+    ("erf", False),
 ]
 
 
@@ -478,7 +498,9 @@ def test_reductions(torch, name, axis, keep):
             return x if name != "logsumexp" else torch.logsumexp(x.unsqueeze(0), 0)
         if name == "prod":
             r = x
-            for ax in sorted([axis] if isinstance(axis, int) else [d % 3 for d in axis], reverse=True):
+            for ax in sorted(
+                [axis] if isinstance(axis, int) else [d % 3 for d in axis], reverse=True
+            ):
                 r = torch.prod(r, ax, keepdim=keep)
             return r
         return getattr(torch, name)(x, axis, keepdim=keep)
@@ -528,7 +550,8 @@ def test_var_default_correction_is_one():
 
 
 @pytest.mark.parametrize(
-    "ord,axis", [(2, None), (1, None), (2, 1), (1, -1), (np.inf, 1), (3, 0), ("fro", (0, 1)), (2, (0, 1))]
+    "ord,axis",
+    [(2, None), (1, None), (2, 1), (1, -1), (np.inf, 1), (3, 0), ("fro", (0, 1)), (2, (0, 1))],
 )
 def test_norm(torch, ord, axis):
     a = _arr(3, 4)
@@ -549,7 +572,9 @@ def test_argmax_argmin():
         assert r.dtype.kind == "i" and not r.requires_grad
         assert r.item() == getattr(np, name)(a.astype(np.float32))
         r = getattr(x, name)(axis=-1, keepdims=True)
-        np.testing.assert_array_equal(r.numpy(), getattr(np, name)(a.astype(np.float32), axis=-1, keepdims=True))
+        np.testing.assert_array_equal(
+            r.numpy(), getattr(np, name)(a.astype(np.float32), axis=-1, keepdims=True)
+        )
         r = getattr(x, name)(dim=1)
         np.testing.assert_array_equal(r.numpy(), getattr(np, name)(a.astype(np.float32), axis=1))
 
@@ -618,9 +643,16 @@ def test_reshape_transpose_family(torch):
     compare(lambda x: x.flatten(), lambda x: x.flatten(), a, torch_mod=torch)
     compare(lambda x: x.flatten(1), lambda x: x.flatten(1), a, torch_mod=torch)
     compare(lambda x: x.flatten(0, 1), lambda x: x.flatten(0, 1), a, torch_mod=torch)
-    compare(lambda x: x.flatten(start_dim=-2, end_dim=-1), lambda x: x.flatten(-2, -1), a, torch_mod=torch)
+    compare(
+        lambda x: x.flatten(start_dim=-2, end_dim=-1),
+        lambda x: x.flatten(-2, -1),
+        a,
+        torch_mod=torch,
+    )
     compare(lambda x: x.unflatten(2, (2, 2)), lambda x: x.unflatten(2, (2, 2)), a, torch_mod=torch)
-    compare(lambda x: x.unflatten(-1, (2, -1)), lambda x: x.unflatten(-1, (2, -1)), a, torch_mod=torch)
+    compare(
+        lambda x: x.unflatten(-1, (2, -1)), lambda x: x.unflatten(-1, (2, -1)), a, torch_mod=torch
+    )
 
 
 def test_transpose_partial_permutation_is_error():
@@ -641,7 +673,9 @@ def test_squeeze_unsqueeze_expand(torch):
     b = _arr(3, 1)
     compare(lambda x: x.expand(2, 3, 4), lambda x: x.expand(2, 3, 4), b, torch_mod=torch)
     compare(lambda x: x.expand(2, -1, 4), lambda x: x.expand(2, -1, 4), b, torch_mod=torch)
-    compare(lambda x: x.broadcast_to((2, 3, 4)), lambda x: x.broadcast_to((2, 3, 4)), b, torch_mod=torch)
+    compare(
+        lambda x: x.broadcast_to((2, 3, 4)), lambda x: x.broadcast_to((2, 3, 4)), b, torch_mod=torch
+    )
 
 
 @pytest.mark.parametrize("axis", [0, -1, (0, 2)])
@@ -653,7 +687,10 @@ def test_flip(torch, axis):
 @pytest.mark.parametrize("shifts,axis", [(1, 0), (-2, -1), ((1, 2), (0, 2)), (3, None)])
 def test_roll(torch, shifts, axis):
     compare(
-        lambda x: x.roll(shifts, axis), lambda x: torch.roll(x, shifts, axis), _arr(2, 3, 4), torch_mod=torch
+        lambda x: x.roll(shifts, axis),
+        lambda x: torch.roll(x, shifts, axis),
+        _arr(2, 3, 4),
+        torch_mod=torch,
     )
 
 
@@ -729,11 +766,27 @@ def test_getitem_errors():
 
 def test_concatenate_stack_cat(torch):
     a, b = _arr(2, 3), _arr(4, 3)
-    compare(lambda x, y: ag.concatenate([x, y]), lambda x, y: torch.cat([x, y]), a, b, torch_mod=torch)
-    compare(lambda x, y: ag.cat((x, y), axis=0), lambda x, y: torch.cat([x, y]), a, b, torch_mod=torch)
+    compare(
+        lambda x, y: ag.concatenate([x, y]), lambda x, y: torch.cat([x, y]), a, b, torch_mod=torch
+    )
+    compare(
+        lambda x, y: ag.cat((x, y), axis=0), lambda x, y: torch.cat([x, y]), a, b, torch_mod=torch
+    )
     c = _arr(2, 3)
-    compare(lambda x, y: ag.stack([x, y], axis=1), lambda x, y: torch.stack([x, y], 1), a[:2], c, torch_mod=torch)
-    compare(lambda x, y: ag.stack([x, y, x], -1), lambda x, y: torch.stack([x, y, x], -1), a[:2], c, torch_mod=torch)
+    compare(
+        lambda x, y: ag.stack([x, y], axis=1),
+        lambda x, y: torch.stack([x, y], 1),
+        a[:2],
+        c,
+        torch_mod=torch,
+    )
+    compare(
+        lambda x, y: ag.stack([x, y, x], -1),
+        lambda x, y: torch.stack([x, y, x], -1),
+        a[:2],
+        c,
+        torch_mod=torch,
+    )
     with pytest.raises(ValueError) as info:
         ag.concatenate([ag.tensor(a), ag.tensor(b)], axis=1)
     assert isinstance(info.value, OpError)
@@ -797,7 +850,10 @@ def test_pad_numpy_pad_width(pad_width):
     np.testing.assert_allclose(out.numpy(), np.pad(a, pad_width, constant_values=1.5))
     w = _arr(*out.shape)
     (out * w).sum().backward()
-    sl = tuple(slice(lo, lo + n) for (lo, _), n in zip(np.broadcast_to(np.asarray(pad_width), (2, 2)), a.shape))
+    sl = tuple(
+        slice(lo, lo + n)
+        for (lo, _), n in zip(np.broadcast_to(np.asarray(pad_width), (2, 2)), a.shape)
+    )
     np.testing.assert_allclose(x.grad.numpy(), w[sl])
     np.testing.assert_allclose(ag.pad(x, 1).numpy(), np.pad(a, 1))
 
@@ -936,11 +992,11 @@ def test_inplace_keeps_identity():
 def test_inplace_on_leaf_requiring_grad_is_error():
     x = ag.tensor(_arr(3), requires_grad=True)
     for fn in (lambda: x.add_(1.0), lambda: x.mul_(2.0), lambda: x.fill_(0.0), lambda: x.zero_()):
-        with pytest.raises(Exception):
+        with pytest.raises(RuntimeError):
             fn()
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         x[0] = 1.0
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError):
         x += 1
     with ag.no_grad():
         x.add_(1.0)
@@ -955,18 +1011,12 @@ def test_modified_after_saved_raises_naming_op():
     z = y.exp()  # exp saves its output
     w = y * y  # mul saves inputs
     y.add_(1.0)
-    with pytest.raises(Exception, match="(?i)mul|version|in-?place"):
+    with pytest.raises(RuntimeError, match="mul"):
         w.sum().backward()
     z2 = x.exp()
-    z2.mul_(2.0)  # exp's output modified: backward of exp must refuse or be right
-    x2 = ag.tensor(x.numpy().copy(), requires_grad=True)
-    try:
+    z2.mul_(2.0)  # exp's saved output modified: torch refuses too
+    with pytest.raises(RuntimeError, match="exp"):
         z2.sum().backward()
-    except Exception as e:  # noqa: BLE001
-        assert "exp" in str(e).lower()
-    else:
-        # torch refuses; if recorded as a new node the gradient must be exact
-        np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(x2.numpy()), rtol=1e-6)
     del z
 
 
@@ -975,7 +1025,7 @@ def test_optimizer_style_update_after_save_raises():
     loss = (w * w).sum()
     with ag.no_grad():
         w.sub_(1.0) if hasattr(w, "sub_") else w.add_(-1.0)
-    with pytest.raises(Exception, match="(?i)version|in-?place|modified"):
+    with pytest.raises(RuntimeError, match="mul"):
         loss.backward()
 
 
@@ -1029,8 +1079,13 @@ NP_BINARY = [np.add, np.subtract, np.multiply, np.divide, np.power, np.maximum, 
 def test_numpy_binary_ufuncs(torch, fn):
     a, b = _arr(2, 3, positive=True), _arr(3, positive=True) + 0.1
     tf = {
-        np.add: torch.add, np.subtract: torch.sub, np.multiply: torch.mul, np.divide: torch.div,
-        np.power: torch.pow, np.maximum: torch.maximum, np.minimum: torch.minimum,
+        np.add: torch.add,
+        np.subtract: torch.sub,
+        np.multiply: torch.mul,
+        np.divide: torch.div,
+        np.power: torch.pow,
+        np.maximum: torch.maximum,
+        np.minimum: torch.minimum,
     }[fn]
     out = compare(fn, tf, a, b, torch_mod=torch)
     assert isinstance(out, ag.Tensor)
@@ -1044,7 +1099,12 @@ def test_numpy_functions_dispatch(torch):
     a, b = _arr(2, 3, positive=True), _arr(3, 4)
     compare(np.matmul, torch.matmul, a, b, torch_mod=torch)
     compare(lambda x: np.sum(x, axis=0), lambda x: x.sum(0), a, torch_mod=torch)
-    compare(lambda x: np.mean(x, axis=-1, keepdims=True), lambda x: x.mean(-1, keepdim=True), a, torch_mod=torch)
+    compare(
+        lambda x: np.mean(x, axis=-1, keepdims=True),
+        lambda x: x.mean(-1, keepdim=True),
+        a,
+        torch_mod=torch,
+    )
     compare(lambda x: np.max(x, axis=1), lambda x: x.amax(1), a, torch_mod=torch)
     compare(lambda x: np.min(x), lambda x: x.amin(), a, torch_mod=torch)
     compare(lambda x: np.prod(x, axis=0), lambda x: x.prod(0), a, torch_mod=torch)
@@ -1052,12 +1112,24 @@ def test_numpy_functions_dispatch(torch):
     compare(lambda x: np.transpose(x), lambda x: x.T, a, torch_mod=torch)
     compare(lambda x: np.clip(x, 0.7, 1.2), lambda x: x.clamp(0.7, 1.2), a, torch_mod=torch)
     compare(
-        lambda x, y: np.concatenate([x, y.T], axis=0), lambda x, y: torch.cat([x, y.T]), a, b, torch_mod=torch
+        lambda x, y: np.concatenate([x, y.T], axis=0),
+        lambda x, y: torch.cat([x, y.T]),
+        a,
+        b,
+        torch_mod=torch,
     )
-    compare(lambda x: np.stack([x, x * 2], axis=-1), lambda x: torch.stack([x, x * 2], -1), a, torch_mod=torch)
+    compare(
+        lambda x: np.stack([x, x * 2], axis=-1),
+        lambda x: torch.stack([x, x * 2], -1),
+        a,
+        torch_mod=torch,
+    )
     cond = a > 1.0
     compare(
-        lambda x: np.where(cond, x, -x), lambda x: torch.where(torch.tensor(cond), x, -x), a, torch_mod=torch
+        lambda x: np.where(cond, x, -x),
+        lambda x: torch.where(torch.tensor(cond), x, -x),
+        a,
+        torch_mod=torch,
     )
     out = np.sum(ag.tensor(a))
     assert isinstance(out, ag.Tensor)
@@ -1065,7 +1137,12 @@ def test_numpy_functions_dispatch(torch):
 
 @pytest.mark.parametrize(
     "call",
-    [lambda x: np.fft.fft(x), lambda x: np.sort(x), lambda x: np.cumsum(x) if False else np.median(x), lambda x: np.arctan2(x, x)],
+    [
+        lambda x: np.fft.fft(x),
+        lambda x: np.sort(x),
+        lambda x: np.cumsum(x) if False else np.median(x),
+        lambda x: np.arctan2(x, x),
+    ],
     ids=["fft", "sort", "median", "arctan2"],
 )
 def test_unsupported_numpy_function_is_type_error(call):
@@ -1199,12 +1276,22 @@ def test_where(torch):
 )
 def test_einsum(torch, sub, shapes):
     arrays = [_arr(*s) for s in shapes]
-    compare(lambda *xs: ag.einsum(sub, *xs), lambda *ts: torch.einsum(sub, *ts), *arrays, torch_mod=torch)
+    compare(
+        lambda *xs: ag.einsum(sub, *xs),
+        lambda *ts: torch.einsum(sub, *ts),
+        *arrays,
+        torch_mod=torch,
+    )
 
 
 def test_einsum_repeated_operand(torch):
     a = _arr(3, 3)
-    compare(lambda x: ag.einsum("ij,jk->ik", x, x), lambda x: torch.einsum("ij,jk->ik", x, x), a, torch_mod=torch)
+    compare(
+        lambda x: ag.einsum("ij,jk->ik", x, x),
+        lambda x: torch.einsum("ij,jk->ik", x, x),
+        a,
+        torch_mod=torch,
+    )
 
 
 @pytest.mark.parametrize("axes", [2, 1, 0, ([1, 0], [0, 1]), ((2,), (0,))])
@@ -1221,7 +1308,9 @@ def test_tensordot(torch, axes):
         sa, sb = (2, 3, 4), (4, 5)
     compare(
         lambda x, y: ag.tensordot(x, y, axes=axes),
-        lambda x, y: torch.tensordot(x, y, dims=axes if not isinstance(axes, tuple) else [list(a) for a in axes]),
+        lambda x, y: torch.tensordot(
+            x, y, dims=axes if not isinstance(axes, tuple) else [list(a) for a in axes]
+        ),
         _arr(*sa),
         _arr(*sb),
         torch_mod=torch,
@@ -1229,7 +1318,13 @@ def test_tensordot(torch, axes):
 
 
 def test_tensordot_default_axes(torch):
-    compare(ag.tensordot, lambda x, y: torch.tensordot(x, y), _arr(2, 3, 4), _arr(3, 4, 2), torch_mod=torch)
+    compare(
+        ag.tensordot,
+        lambda x, y: torch.tensordot(x, y),
+        _arr(2, 3, 4),
+        _arr(3, 4, 2),
+        torch_mod=torch,
+    )
 
 
 def test_outer(torch):
@@ -1255,7 +1350,10 @@ def test_gather_smaller_index(torch):
     a = _arr(4, 5)
     idx = np.array([[0, 0], [4, 1], [2, 2]])
     compare(
-        lambda x: ag.gather(x, 1, idx), lambda x: torch.gather(x, 1, torch.tensor(idx)), a, torch_mod=torch
+        lambda x: ag.gather(x, 1, idx),
+        lambda x: torch.gather(x, 1, torch.tensor(idx)),
+        a,
+        torch_mod=torch,
     )
 
 
@@ -1286,7 +1384,9 @@ def test_scatter_add_repeated(torch, axis):
 
 def test_scatter_add_errors():
     x = ag.tensor(_arr(3, 4))
-    raises_op(IndexError, "scatter_add", lambda: ag.scatter_add(x, 0, np.array([[3, 0]]), ag.ones(1, 2)))
+    raises_op(
+        IndexError, "scatter_add", lambda: ag.scatter_add(x, 0, np.array([[3, 0]]), ag.ones(1, 2))
+    )
 
 
 def test_masked_fill(torch):
@@ -1313,7 +1413,9 @@ def test_one_hot(torch):
     np.testing.assert_array_equal(out.numpy(), ref)
     assert out.shape == (2, 2, 4)
     assert not out.requires_grad
-    np.testing.assert_array_equal(ag.one_hot(ag.tensor(np.array([2, 0])), 3).numpy(), np.eye(3)[[2, 0]])
+    np.testing.assert_array_equal(
+        ag.one_hot(ag.tensor(np.array([2, 0])), 3).numpy(), np.eye(3)[[2, 0]]
+    )
     with pytest.raises((IndexError, ValueError)) as info:
         ag.one_hot(np.array([0, 5]), 3)
     assert isinstance(info.value, OpError)
@@ -1433,8 +1535,12 @@ def test_func_jacobian_against_torch(torch):
     np.testing.assert_allclose(J.numpy(), tJ.numpy(), rtol=1e-10)
     # several inputs: a tuple of Jacobians, one per input
     b = _arr(4)
-    Js = func.jacobian(lambda x, y: x * y.exp(), ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64))
-    tJs = torch.autograd.functional.jacobian(lambda x, y: x * y.exp(), (torch.tensor(a), torch.tensor(b)))
+    Js = func.jacobian(
+        lambda x, y: x * y.exp(), ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)
+    )
+    tJs = torch.autograd.functional.jacobian(
+        lambda x, y: x * y.exp(), (torch.tensor(a), torch.tensor(b))
+    )
     assert len(Js) == 2
     for j, tj in zip(Js, tJs):
         np.testing.assert_allclose(j.numpy(), tj.numpy(), rtol=1e-10)
@@ -1490,10 +1596,13 @@ def test_func_vjp_jvp(torch):
         np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10)
     ta, tb = _arr(2, 3), _arr(3)
     out, tang = func.jvp(
-        f, (ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)),
+        f,
+        (ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)),
         (ag.tensor(ta, dtype=np.float64), ag.tensor(tb, dtype=np.float64)),
     )
-    tout, ttang = torch.func.jvp(f, (torch.tensor(a), torch.tensor(b)), (torch.tensor(ta), torch.tensor(tb)))
+    tout, ttang = torch.func.jvp(
+        f, (torch.tensor(a), torch.tensor(b)), (torch.tensor(ta), torch.tensor(tb))
+    )
     np.testing.assert_allclose(out.numpy(), tout.numpy())
     np.testing.assert_allclose(tang.numpy(), ttang.numpy(), rtol=1e-9, atol=1e-12)
 
@@ -1507,7 +1616,9 @@ def test_func_grad_value_and_grad_argnums(torch):
     X, Y = ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64)
     tX, tY = torch.tensor(a), torch.tensor(b)
     np.testing.assert_allclose(func.grad(f)(X, Y).numpy(), torch.func.grad(f)(tX, tY).numpy())
-    np.testing.assert_allclose(func.grad(f, argnums=1)(X, Y).numpy(), torch.func.grad(f, argnums=1)(tX, tY).numpy())
+    np.testing.assert_allclose(
+        func.grad(f, argnums=1)(X, Y).numpy(), torch.func.grad(f, argnums=1)(tX, tY).numpy()
+    )
     gs = func.grad(f, argnums=(0, 1))(X, Y)
     tgs = torch.func.grad(f, argnums=(0, 1))(tX, tY)
     assert isinstance(gs, tuple) and len(gs) == 2
@@ -1546,19 +1657,35 @@ SECOND = [
     ("rsqrt", lambda m, x: (x * x + 1).rsqrt(), lambda T, x: (x * x + 1).rsqrt()),
     ("tan", lambda m, x: (x * 0.3).tan(), lambda T, x: (x * 0.3).tan()),
     ("einsum", lambda m, x: ag.einsum("ij,kj->ik", x, x), lambda T, x: T.einsum("ij,kj->ik", x, x)),
-    ("tensordot", lambda m, x: ag.tensordot(x, x, axes=([1], [1])), lambda T, x: T.tensordot(x, x, ([1], [1]))),
-    ("gather", lambda m, x: ag.gather(x * x, 1, m([[0, 0], [2, 1]])), lambda T, x: T.gather(x * x, 1, T.tensor([[0, 0], [2, 1]]))),
+    (
+        "tensordot",
+        lambda m, x: ag.tensordot(x, x, axes=([1], [1])),
+        lambda T, x: T.tensordot(x, x, ([1], [1])),
+    ),
+    (
+        "gather",
+        lambda m, x: ag.gather(x * x, 1, m([[0, 0], [2, 1]])),
+        lambda T, x: T.gather(x * x, 1, T.tensor([[0, 0], [2, 1]])),
+    ),
     (
         "scatter_add",
         lambda m, x: ag.scatter_add(x * x, 1, m([[0, 0], [2, 2]]), x[:, :2] ** 2),
         lambda T, x: T.scatter_add(x * x, 1, T.tensor([[0, 0], [2, 2]]), x[:, :2] ** 2),
     ),
-    ("getitem", lambda m, x: (x * x)[m([1, 1, 0]), 1:], lambda T, x: (x * x)[T.tensor([1, 1, 0]), 1:]),
+    (
+        "getitem",
+        lambda m, x: (x * x)[m([1, 1, 0]), 1:],
+        lambda T, x: (x * x)[T.tensor([1, 1, 0]), 1:],
+    ),
     ("roll", lambda m, x: x.roll(1, 1) * x, lambda T, x: x.roll(1, 1) * x),
     ("repeat", lambda m, x: x.repeat(2, 1) ** 2, lambda T, x: x.repeat(2, 1) ** 2),
     ("tile", lambda m, x: x.tile((1, 2)) ** 2, lambda T, x: x.tile((1, 2)) ** 2),
     ("flip", lambda m, x: x.flip(1) * x, lambda T, x: x.flip(1) * x),
-    ("pad", lambda m, x: ag.pad(x * x, ((1, 0), (0, 2))), lambda T, x: T.nn.functional.pad(x * x, (0, 2, 1, 0))),
+    (
+        "pad",
+        lambda m, x: ag.pad(x * x, ((1, 0), (0, 2))),
+        lambda T, x: T.nn.functional.pad(x * x, (0, 2, 1, 0)),
+    ),
     ("where", lambda m, x: ag.where(x > 0, x * x, x**3), lambda T, x: T.where(x > 0, x * x, x**3)),
     ("maximum", lambda m, x: ag.maximum(x * x, x.exp()), lambda T, x: T.maximum(x * x, x.exp())),
     (
@@ -1571,7 +1698,11 @@ SECOND = [
     ("outer", lambda m, x: ag.outer(x[0], x[1] ** 2), lambda T, x: T.outer(x[0], x[1] ** 2)),
     ("cumsum", lambda m, x: (x * x).cumsum(axis=0), lambda T, x: (x * x).cumsum(0)),
     ("clamp", lambda m, x: (x * x).clamp(min=0.2), lambda T, x: (x * x).clamp(min=0.2)),
-    ("split", lambda m, x: ag.split(x * x, [1, 2], axis=1)[1], lambda T, x: T.split(x * x, [1, 2], 1)[1]),
+    (
+        "split",
+        lambda m, x: ag.split(x * x, [1, 2], axis=1)[1],
+        lambda T, x: T.split(x * x, [1, 2], 1)[1],
+    ),
 ]
 
 
@@ -1589,3 +1720,68 @@ def test_second_order_against_torch(torch, name, fa, ft):
     np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(g.numpy(), tg.detach().numpy(), rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-8, atol=1e-10)
+
+
+# ------------------------------------- bugs found by this suite (regressions)
+
+
+def test_inplace_through_detach_is_seen_by_backward():
+    # torch: detach() shares the version counter, so this backward refuses
+    x = ag.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, dtype=np.float64)
+    y = x * 1.0
+    loss = (y * y).sum()
+    y.detach().add_(1.0)
+    with pytest.raises(RuntimeError, match="mul"):
+        loss.backward()
+
+
+@pytest.mark.parametrize(
+    "make_view", [lambda w: w[0:2], lambda w: w.reshape(3), lambda w: w.T, lambda w: w[None]]
+)
+def test_inplace_through_view_under_no_grad_is_seen_by_backward(make_view):
+    # the optimiser/initialiser pattern: w[...] modified under no_grad after a
+    # forward that saved w must not give a silently wrong gradient (torch raises)
+    w = ag.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, dtype=np.float64)
+    loss = (w * w).sum()
+    with ag.no_grad():
+        make_view(w).fill_(0.0)
+    with pytest.raises(RuntimeError, match="mul"):
+        loss.backward()
+
+
+def test_view_sees_inplace_change_of_its_base():
+    x = ag.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, dtype=np.float64)
+    y = x * 1.0
+    z = y.reshape(3)
+    loss = (z * z).sum()
+    y.add_(1.0)  # z's data changed too
+    with pytest.raises(RuntimeError, match="mul"):
+        loss.backward()
+
+
+def test_views_without_inplace_still_fine(torch):
+    def f(x):
+        y = x * 2
+        z = y.reshape(2, 3)[:, ::2].T
+        return z * y.reshape(3, 2)[:2].T
+
+    compare(f, f, _arr(3, 2), torch_mod=torch)
+    w = ag.tensor(_arr(3), requires_grad=True)
+    with ag.no_grad():
+        w[0:2].fill_(0.0)  # before any forward: fine
+    (w * w).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * w.numpy())
+
+
+def test_matmul_with_python_scalar_is_op_error():
+    raises_op(ValueError, "matmul", lambda: ag.ones(2, 3) @ 2.0)
+    raises_op(ValueError, "matmul", lambda: 2.0 @ ag.ones(2, 3))
+
+
+def test_softmax_of_integer_tensor_promotes_like_numpy():
+    i = ag.tensor(np.array([1, 2, 3]))
+    a = np.array([1.0, 2.0, 3.0])
+    e = np.exp(a - a.max())
+    np.testing.assert_allclose(i.softmax().numpy(), e / e.sum())
+    np.testing.assert_allclose(i.log_softmax().numpy(), np.log(e / e.sum()))
+    assert i.softmax().dtype == np.exp(np.array([1])).dtype
