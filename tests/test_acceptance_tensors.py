@@ -1785,3 +1785,12 @@ def test_softmax_of_integer_tensor_promotes_like_numpy():
     np.testing.assert_allclose(i.softmax().numpy(), e / e.sum())
     np.testing.assert_allclose(i.log_softmax().numpy(), np.log(e / e.sum()))
     assert i.softmax().dtype == np.exp(np.array([1])).dtype
+
+
+def test_std_of_constant_input_has_zero_gradient_like_torch(torch):
+    a = np.array([[1.5, 1.5, 1.5], [0.0, 1.0, 2.0]])
+    compare(lambda x: x.std(axis=1), lambda x: x.std(1), a, torch_mod=torch)
+    compare(
+        lambda x: (x[:1] * 0 + 2.0).std(), lambda x: (x[:1] * 0 + 2.0).std(), a, torch_mod=torch
+    )
+    assert ag.tensor(a).std(axis=0).dtype == np.float32
