@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import AutogradError, OpTypeError, ShapeError
+from .errors import AutogradError, OpTypeError, ShapeError, op_error_like
 
 if TYPE_CHECKING:  # pragma: no cover
     from .op import Op
@@ -39,7 +39,15 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert ``data`` to an ndarray; floats default to float32, ``dtype`` overrides."""
     if isinstance(data, Tensor):
         data = data.data
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as exc:  # ragged lists, unknown dtypes: name the call
+        what = type(data).__name__
+        raise op_error_like(exc, f"tensor: cannot make an array from {what}: {exc}") from None
+    if array.dtype.kind not in "biufc":
+        raise OpTypeError(
+            f"tensor: data must be numbers or bools, got dtype {array.dtype} (shape {array.shape})"
+        )
     if dtype is None and array.dtype.kind == "f" and array.dtype != DEFAULT_FLOAT:
         array = array.astype(DEFAULT_FLOAT)
     return array

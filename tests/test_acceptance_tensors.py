@@ -1794,3 +1794,13 @@ def test_std_of_constant_input_has_zero_gradient_like_torch(torch):
         lambda x: (x[:1] * 0 + 2.0).std(), lambda x: (x[:1] * 0 + 2.0).std(), a, torch_mod=torch
     )
     assert ag.tensor(a).std(axis=0).dtype == np.float32
+
+
+def test_tensor_from_bad_data_is_op_error_naming_tensor():
+    with pytest.raises(ValueError, match="tensor") as info:
+        ag.tensor([[1.0, 2.0], [3.0]])
+    assert isinstance(info.value, OpError)
+    for bad in (["a", "b"], [None], [{}]):
+        with pytest.raises(TypeError, match="tensor") as info:
+            ag.tensor(bad)
+        assert isinstance(info.value, OpError)
