@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._defaults import LAST, ONE, TWO, ZERO
 from .errors import AutogradError, OpTypeError, ShapeError, op_error_like
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -865,7 +866,7 @@ class Tensor:
         return _ops.broadcast_to(self, shape=tuple(shape))
 
     # ------------------------------------------------------------------ softmax family
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    def softmax(self, axis: int = LAST, *, dim: int | None = None) -> Tensor:
         """``exp(x) / sum(exp(x))`` along ``axis``, computed stably.
 
         Examples
@@ -874,11 +875,10 @@ class Tensor:
         >>> ag.tensor([[1.0, 1.0, 1.0, 1.0]]).softmax(dim=1).tolist()
         [[0.25, 0.25, 0.25, 0.25]]
         """
-        if dim is not None:
-            axis = _pick("softmax", "axis", axis, "dim", dim, -1)
+        axis = _pick("softmax", "axis", axis, "dim", dim)
         return _ops.softmax(self, axis=axis)
 
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    def log_softmax(self, axis: int = LAST, *, dim: int | None = None) -> Tensor:
         """``x - logsumexp(x)`` along ``axis``, computed stably.
 
         Examples
@@ -887,8 +887,7 @@ class Tensor:
         >>> ag.tensor([[2.0, 2.0]]).log_softmax().exp().tolist()
         [[0.5, 0.5]]
         """
-        if dim is not None:
-            axis = _pick("log_softmax", "axis", axis, "dim", dim, -1)
+        axis = _pick("log_softmax", "axis", axis, "dim", dim)
         return _ops.log_softmax(self, axis=axis)
 
     # ------------------------------------------------------------------ conversion (v2)
@@ -1190,7 +1189,7 @@ class Tensor:
 
     def norm(
         self,
-        ord: Any = 2,  # noqa: A002
+        ord: Any = TWO,  # noqa: A002
         axis: Axis = None,
         keepdims: bool = False,
         *,
@@ -1210,8 +1209,7 @@ class Tensor:
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("norm", axis, dim, keepdims, keepdim)
-        if p is not None:
-            ord = _pick("norm", "ord", ord, "p", p, 2)
+        ord = _pick("norm", "ord", ord, "p", p)
         return _ops.norm(self, ord=ord, axis=axis, keepdims=keepdims)
 
     def argmax(
@@ -1461,8 +1459,8 @@ class Tensor:
     def diagonal(
         self,
         offset: int = 0,
-        axis1: int = 0,
-        axis2: int = 1,
+        axis1: int = ZERO,
+        axis2: int = ONE,
         *,
         dim1: int | None = None,
         dim2: int | None = None,
@@ -1475,8 +1473,8 @@ class Tensor:
         >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]).diagonal().tolist()
         [1.0, 4.0]
         """
-        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
-        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
+        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1)
+        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2)
         return _ops.diagonal(self, offset, axis1, axis2)
 
     def tril(self, k: int = 0) -> Tensor:

@@ -1804,3 +1804,44 @@ def test_tensor_from_bad_data_is_op_error_naming_tensor():
         with pytest.raises(TypeError, match="tensor") as info:
             ag.tensor(bad)
         assert isinstance(info.value, OpError)
+
+
+_BOTH = {
+    "cat": lambda x: ag.cat([x, x], axis=0, dim=1),
+    "concatenate": lambda x: ag.concatenate([x, x], axis=0, dim=0),
+    "stack": lambda x: ag.stack([x, x], axis=0, dim=1),
+    "split": lambda x: ag.split(x, 1, axis=0, dim=1),
+    "chunk": lambda x: ag.chunk(x, 2, axis=0, dim=1),
+    "softmax": lambda x: x.softmax(axis=-1, dim=0),
+    "log_softmax": lambda x: x.log_softmax(axis=-1, dim=0),
+    "diagonal": lambda x: ag.diagonal(x, axis1=0, dim1=1),
+    "diagonal_method": lambda x: x.diagonal(axis2=1, dim2=0),
+    "norm": lambda x: x.norm(ord=2, p=1),
+}
+
+
+@pytest.mark.parametrize("name", list(_BOTH))
+def test_axis_equal_to_default_and_dim_together_is_an_error(name):
+    # axis=0 passed explicitly (the default's value) must not be silently dropped
+    with pytest.raises(TypeError, match=name.split("_")[0]) as info:
+        _BOTH[name](ag.ones(2, 2))
+    assert isinstance(info.value, OpError)
+
+
+def test_axis_defaults_still_work():
+    x = ag.tensor(_arr(2, 3))
+    assert ag.cat([x, x]).shape == (4, 3) and ag.cat([x, x], 1).shape == (2, 6)
+    assert ag.stack([x, x]).shape == (2, 2, 3) and len(ag.split(x, 1)) == 2
+    np.testing.assert_allclose(x.softmax().numpy().sum(-1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(x.norm().item(), np.linalg.norm(x.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(x.norm(p=1).item(), np.abs(x.numpy()).sum(), rtol=1e-6)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="keepdims=False passed with keepdim=True is indistinguishable from the "
+    "default (False is a singleton and cannot be subclassed); needs a None default",
+)
+def test_keepdims_false_and_keepdim_true_is_an_error():
+    with pytest.raises(TypeError):
+        ag.ones(2, 3).sum(axis=0, keepdims=False, keepdim=True)
