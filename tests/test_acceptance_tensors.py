@@ -1845,3 +1845,89 @@ def test_axis_defaults_still_work():
 def test_keepdims_false_and_keepdim_true_is_an_error():
     with pytest.raises(TypeError):
         ag.ones(2, 3).sum(axis=0, keepdims=False, keepdim=True)
+
+
+_PASS_THROUGH = {
+    "add0": lambda x: x + 0.0,
+    "getitem_all": lambda x: x[...],
+    "slice": lambda x: x[:],
+    "transpose_twice": lambda x: x.T.T,
+    "reshape": lambda x: x.reshape(2, 3),
+    "cast_same": lambda x: x.float(),
+    "unsqueeze_squeeze": lambda x: x.unsqueeze(0).squeeze(0),
+    "cat_one": lambda x: ag.cat([x]),
+    "where_all": lambda x: ag.where(np.ones((2, 3), bool), x, 0.0),
+}
+
+
+@pytest.mark.parametrize("name", list(_PASS_THROUGH))
+def test_leaf_grad_never_aliases_seed_or_retained_grads(name):
+    fn = _PASS_THROUGH[name]
+    x = ag.tensor(np.ones((2, 3)), requires_grad=True)
+    seed = np.full((2, 3), 2.0, dtype=np.float32)
+    fn(x).backward(seed)
+    assert not np.shares_memory(x.grad.numpy(), seed)
+    np.testing.assert_array_equal(x.grad.numpy(), seed)
+    x2 = ag.tensor(np.ones((2, 3)), requires_grad=True)
+    y = fn(x2)
+    y.retain_grad()
+    (y * 1.0).sum().backward()
+    assert not np.shares_memory(x2.grad.numpy(), y.grad.numpy())
+    x2.grad.zero_()
+    np.testing.assert_array_equal(y.grad.numpy(), 1.0)
+
+
+def test_hooks_chain_remove_none_and_ag_grad():
+    a = _arr(3)
+    t = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y = t * 1
+    y.register_hook(lambda g: g * 2)
+    y.register_hook(lambda g: g + 1)  # sees the first hook's result, in order
+    y.sum().backward()
+    np.testing.assert_allclose(t.grad.numpy(), 3.0)
+    t2 = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    handle = t2.register_hook(lambda g: g * 100)
+    handle.remove()
+    (t2 * 1).sum().backward()
+    np.testing.assert_allclose(t2.grad.numpy(), 1.0)
+    t3 = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y3 = t3 * 1
+    seen = []
+    y3.register_hook(lambda g: seen.append(1))  # returning None keeps the gradient
+    y3.register_hook(lambda g: g * 2)
+    (gx,) = ag.grad(y3.sum(), t3)  # hooks run for ag.grad too, as in torch
+    np.testing.assert_allclose(gx.numpy(), 2.0)
+    assert seen == [1] and t3.grad is None
+    t4 = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    y4 = t4 * 1
+    y4.register_hook(lambda g: ag.ones(4, dtype=np.float64))
+    with pytest.raises(RuntimeError, match="shape"):
+        y4.sum().backward()
+
+
+def test_func_hessian_of_two_inputs_and_vjp_reuse(torch):
+    a, b = _arr(3), _arr(3)
+
+    def f(x, y):
+        return (x * y * y).sum() + (x.sin() * y).sum()
+
+    H = func.hessian(f, ag.tensor(a, dtype=np.float64), ag.tensor(b, dtype=np.float64))
+    tH = torch.autograd.functional.hessian(f, (torch.tensor(a), torch.tensor(b)))
+    for i in range(2):
+        for j in range(2):
+            np.testing.assert_allclose(H[i][j].numpy(), tH[i][j].numpy(), rtol=1e-10, atol=1e-12)
+    _, vjp_fn = func.vjp(lambda t: t.exp(), ag.tensor(a, dtype=np.float64))
+    first = vjp_fn(ag.ones(3, dtype=np.float64))[0].numpy()
+    second = vjp_fn(ag.ones(3, dtype=np.float64))[0].numpy()  # callable twice, as torch's
+    np.testing.assert_allclose(first, np.exp(a))
+    np.testing.assert_allclose(second, np.exp(a))
+
+
+def test_func_errors():
+    x = ag.tensor(_arr(3), dtype=np.float64)
+    with pytest.raises(ValueError, match="grad"):
+        func.grad(lambda t: t * 2)(x)
+    with pytest.raises(ValueError, match="jvp"):
+        func.jvp(lambda t: t.exp(), (x,), (ag.ones(4, dtype=np.float64),))
+    with pytest.raises(TypeError):
+        func.grad(lambda t: (t * 2).sum())(ag.tensor(np.array([1, 2])))
