@@ -474,6 +474,8 @@ class Tensor:
         >>> ag.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
         tensor([0. , 0.5, 1. ])
         """
+        if min is None and max is None:  # torch refuses a clamp that does nothing
+            raise OpTypeError("clamp_: give at least one of min= and max=")
         return _inplace.apply_inplace(_ops.Clip, self, (), lo=min, hi=max)
 
     def fill_(self, value: Any) -> Tensor:
@@ -973,7 +975,7 @@ class Tensor:
         [0.0, 0.5, 1.0]
         """
         if min is None and max is None:
-            raise TypeError("clamp: give at least one of min= and max=")
+            raise OpTypeError("clamp: give at least one of min= and max=")
         lo = min.data if isinstance(min, Tensor) else min
         hi = max.data if isinstance(max, Tensor) else max
         return _ops.clip(self, lo=lo, hi=hi)

@@ -1931,3 +1931,10 @@ def test_func_errors():
         func.jvp(lambda t: t.exp(), (x,), (ag.ones(4, dtype=np.float64),))
     with pytest.raises(TypeError):
         func.grad(lambda t: (t * 2).sum())(ag.tensor(np.array([1, 2])))
+
+
+def test_clamp_without_bounds_is_type_error():
+    for call in (lambda t: t.clamp(), lambda t: t.clamp_()):
+        with pytest.raises(TypeError, match="clamp") as info:
+            call(ag.ones(3))
+        assert isinstance(info.value, OpError)
