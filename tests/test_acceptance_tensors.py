@@ -1938,3 +1938,14 @@ def test_clamp_without_bounds_is_type_error():
         with pytest.raises(TypeError, match="clamp") as info:
             call(ag.ones(3))
         assert isinstance(info.value, OpError)
+
+
+def test_erf_and_logsumexp_of_integer_tensors_promote_like_numpy():
+    import math
+
+    i = ag.tensor(np.array([[1, 2, 3], [0, -1, 4]]))
+    a = i.numpy().astype(np.float64)
+    np.testing.assert_allclose(i.erf().numpy(), np.vectorize(math.erf)(a))
+    assert i.erf().dtype == np.exp(i.numpy()).dtype
+    np.testing.assert_allclose(i.logsumexp(axis=1).numpy(), np.log(np.exp(a).sum(1)))
+    np.testing.assert_allclose(i.logsumexp().item(), np.log(np.exp(a).sum()))

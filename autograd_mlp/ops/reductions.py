@@ -161,6 +161,8 @@ def _logsumexp(x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> np.n
     # initial=-inf: over a zero-length axis the result is -inf (log of an empty
     # sum), as torch.logsumexp gives.
     axes = None if axis is None else normalize_many("logsumexp", axis, x.shape)
+    if x.dtype.kind not in "fc":  # integer/bool: promote as np.exp does (initial=-inf needs it)
+        x = x.astype(np.result_type(x.dtype, np.float16))
     shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0)
     with np.errstate(divide="ignore"):
