@@ -1949,3 +1949,13 @@ def test_erf_and_logsumexp_of_integer_tensors_promote_like_numpy():
     assert i.erf().dtype == np.exp(i.numpy()).dtype
     np.testing.assert_allclose(i.logsumexp(axis=1).numpy(), np.log(np.exp(a).sum(1)))
     np.testing.assert_allclose(i.logsumexp().item(), np.log(np.exp(a).sum()))
+
+
+def test_scatter_add_promotes_integer_input_with_float_src():
+    i = ag.tensor(np.array([1, 2, 3]))
+    src = ag.tensor(np.array([0.5, 0.25]), requires_grad=True, dtype=np.float64)
+    out = ag.scatter_add(i, 0, np.array([0, 0]), src)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out.numpy(), [1.75, 2.0, 3.0])
+    out.sum().backward()
+    np.testing.assert_allclose(src.grad.numpy(), [1.0, 1.0])
