@@ -1959,3 +1959,35 @@ def test_scatter_add_promotes_integer_input_with_float_src():
     np.testing.assert_allclose(out.numpy(), [1.75, 2.0, 3.0])
     out.sum().backward()
     np.testing.assert_allclose(src.grad.numpy(), [1.0, 1.0])
+
+
+def _inplace_chain(x, hazard=False):
+    y = x * 1.0
+    y.mul_(x)
+    # with hazard, mul saves y[1:3], a view of y that y's later in-place ops change
+    y[0:2] = (y if hazard else y * 1.0)[1:3] * x[0:2]
+    y += x
+    y.clamp_(max=5.0)
+    return y
+
+
+def test_second_order_through_inplace_ops(torch):
+    a = np.array([0.3, -0.7, 1.1])
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    (g,) = ag.grad((_inplace_chain(x) ** 2).sum(), x, create_graph=True)
+    (gg,) = ag.grad((g * g).sum(), x)
+    tx = torch.tensor(a, requires_grad=True)
+    (tg,) = torch.autograd.grad((_inplace_chain(tx) ** 2).sum(), tx, create_graph=True)
+    (tgg,) = torch.autograd.grad((tg * tg).sum(), tx)
+    np.testing.assert_allclose(g.numpy(), tg.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(gg.numpy(), tgg.numpy(), rtol=1e-10)
+
+
+def test_saved_view_modified_through_its_base_raises_like_torch(torch):
+    a = np.array([0.3, -0.7, 1.1])
+    tx = torch.tensor(a, requires_grad=True)
+    with pytest.raises(RuntimeError):
+        (_inplace_chain(tx, hazard=True) ** 2).sum().backward()
+    x = ag.tensor(a, requires_grad=True, dtype=np.float64)
+    with pytest.raises(RuntimeError, match="mul"):
+        (_inplace_chain(x, hazard=True) ** 2).sum().backward()
