@@ -541,6 +541,8 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     state = _local.state
     if not (state.grad_enabled and True in needs):
         result = Tensor._make(out)
+        if out.base is not None:
+            _share_version(result, inputs)
         if state.tracer is not None:  # ag.jit is tracing this thread: it sees every op
             state.tracer.record(op_cls, inputs, arrays, attrs, needs, result)
         return result
@@ -553,7 +555,7 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     for x in inputs:  # a plain loop: a comprehension costs a call (0.3 µs)
         if isinstance(x, Tensor):
             parents.append(x._node or x)
-            versions.append(x._v)
+            versions.append(x._v[0])
         else:
             parents.append(None)
             versions.append(None)
@@ -568,9 +570,22 @@ def apply(op_cls: type[Op], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> T
     node.scope = state.scope[-1] if state.scope else None
     result = Tensor._make(out, True, node)
     node._seq = result._seq
+    if out.base is not None:
+        _share_version(result, inputs)
     if state.tracer is not None:
         state.tracer.record(op_cls, given, arrays, attrs, needs, result)
     return result
+
+
+def _share_version(result: Tensor, inputs: Sequence[Any]) -> None:
+    """A view of an input's data (reshape, slicing, transpose, ...) shares that
+    input's version counter, as PyTorch's views do: an in-place change through
+    either (say ``w[:2].zero_()`` under ``no_grad``) is then seen by a backward
+    that saved the other, instead of silently using the new values."""
+    for x in inputs:
+        if isinstance(x, Tensor) and np.may_share_memory(result._data, x._data):
+            result._v = x._v
+            return
 
 
 def _convert_constants(inputs: Sequence[Any], arrays: list[Any]) -> list[Any]:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import AutogradError, OpTypeError, ShapeError
+from ._defaults import LAST, ONE, TWO, ZERO
+from .errors import AutogradError, OpTypeError, ShapeError, op_error_like
 
 if TYPE_CHECKING:  # pragma: no cover
     from .op import Op
@@ -39,7 +40,15 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert ``data`` to an ndarray; floats default to float32, ``dtype`` overrides."""
     if isinstance(data, Tensor):
         data = data.data
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as exc:  # ragged lists, unknown dtypes: name the call
+        what = type(data).__name__
+        raise op_error_like(exc, f"tensor: cannot make an array from {what}: {exc}") from None
+    if array.dtype.kind not in "biufc":
+        raise OpTypeError(
+            f"tensor: data must be numbers or bools, got dtype {array.dtype} (shape {array.shape})"
+        )
     if dtype is None and array.dtype.kind == "f" and array.dtype != DEFAULT_FLOAT:
         array = array.astype(DEFAULT_FLOAT)
     return array
@@ -87,7 +96,9 @@ class Tensor:
         this tensor; ``+=`` across backward calls until set back to ``None``."""
         self._node: Op | None = None
         self._seq = next(_seq)
-        self._v = 0
+        # One cell shared by tensors that share storage (``detach``), as PyTorch's
+        # version counter: an in-place change through either is seen by both.
+        self._v = [0]
         self.name: str | None = None
         self._hooks: list[Any] | None = None
         self._requires_grad = False
@@ -102,7 +113,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t._node = node
         t._seq = next(_seq)
-        t._v = 0
+        t._v = [0]
         t.name = None
         t._hooks = None
         return t
@@ -147,11 +158,11 @@ class Tensor:
     def _version(self) -> int:
         """How many times this tensor was modified in place (optimiser steps do
         ``t._version += 1``); backward refuses values saved at another version."""
-        return self._v
+        return self._v[0]
 
     @_version.setter
     def _version(self, value: int) -> None:
-        self._v = value
+        self._v[0] = value
         edits[0] += 1
 
     def _describe(self) -> str:
@@ -308,7 +319,9 @@ class Tensor:
         >>> d.requires_grad, d.is_leaf
         (False, True)
         """
-        return Tensor._make(self._data)
+        t = Tensor._make(self._data)
+        t._v = self._v  # same storage, same version counter (in place on t is seen here)
+        return t
 
     def astype(self, dtype: Any) -> Tensor:
         """Return a copy cast to ``dtype`` (differentiable between float dtypes; a
@@ -461,6 +474,8 @@ class Tensor:
         >>> ag.tensor([-1.0, 0.5, 2.0]).clamp_(0.0, 1.0)
         tensor([0. , 0.5, 1. ])
         """
+        if min is None and max is None:  # torch refuses a clamp that does nothing
+            raise OpTypeError("clamp_: give at least one of min= and max=")
         return _inplace.apply_inplace(_ops.Clip, self, (), lo=min, hi=max)
 
     def fill_(self, value: Any) -> Tensor:
@@ -853,7 +868,7 @@ class Tensor:
         return _ops.broadcast_to(self, shape=tuple(shape))
 
     # ------------------------------------------------------------------ softmax family
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    def softmax(self, axis: int = LAST, *, dim: int | None = None) -> Tensor:
         """``exp(x) / sum(exp(x))`` along ``axis``, computed stably.
 
         Examples
@@ -862,11 +877,10 @@ class Tensor:
         >>> ag.tensor([[1.0, 1.0, 1.0, 1.0]]).softmax(dim=1).tolist()
         [[0.25, 0.25, 0.25, 0.25]]
         """
-        if dim is not None:
-            axis = _pick("softmax", "axis", axis, "dim", dim, -1)
+        axis = _pick("softmax", "axis", axis, "dim", dim)
         return _ops.softmax(self, axis=axis)
 
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    def log_softmax(self, axis: int = LAST, *, dim: int | None = None) -> Tensor:
         """``x - logsumexp(x)`` along ``axis``, computed stably.
 
         Examples
@@ -875,8 +889,7 @@ class Tensor:
         >>> ag.tensor([[2.0, 2.0]]).log_softmax().exp().tolist()
         [[0.5, 0.5]]
         """
-        if dim is not None:
-            axis = _pick("log_softmax", "axis", axis, "dim", dim, -1)
+        axis = _pick("log_softmax", "axis", axis, "dim", dim)
         return _ops.log_softmax(self, axis=axis)
 
     # ------------------------------------------------------------------ conversion (v2)
@@ -962,7 +975,7 @@ class Tensor:
         [0.0, 0.5, 1.0]
         """
         if min is None and max is None:
-            raise TypeError("clamp: give at least one of min= and max=")
+            raise OpTypeError("clamp: give at least one of min= and max=")
         lo = min.data if isinstance(min, Tensor) else min
         hi = max.data if isinstance(max, Tensor) else max
         return _ops.clip(self, lo=lo, hi=hi)
@@ -1178,7 +1191,7 @@ class Tensor:
 
     def norm(
         self,
-        ord: Any = 2,  # noqa: A002
+        ord: Any = TWO,  # noqa: A002
         axis: Axis = None,
         keepdims: bool = False,
         *,
@@ -1198,8 +1211,7 @@ class Tensor:
         """
         if dim is not None or keepdim is not None:
             axis, keepdims = _dims("norm", axis, dim, keepdims, keepdim)
-        if p is not None:
-            ord = _pick("norm", "ord", ord, "p", p, 2)
+        ord = _pick("norm", "ord", ord, "p", p)
         return _ops.norm(self, ord=ord, axis=axis, keepdims=keepdims)
 
     def argmax(
@@ -1449,8 +1461,8 @@ class Tensor:
     def diagonal(
         self,
         offset: int = 0,
-        axis1: int = 0,
-        axis2: int = 1,
+        axis1: int = ZERO,
+        axis2: int = ONE,
         *,
         dim1: int | None = None,
         dim2: int | None = None,
@@ -1463,8 +1475,8 @@ class Tensor:
         >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]).diagonal().tolist()
         [1.0, 4.0]
         """
-        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
-        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
+        axis1 = _pick("diagonal", "axis1", axis1, "dim1", dim1)
+        axis2 = _pick("diagonal", "axis2", axis2, "dim2", dim2)
         return _ops.diagonal(self, offset, axis1, axis2)
 
     def tril(self, k: int = 0) -> Tensor:

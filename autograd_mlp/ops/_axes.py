@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._defaults import Default
 from ._errors import OpAxisError, OpTypeError
 
 Axis = int | tuple[int, ...] | None
@@ -23,6 +24,8 @@ def pick(fn: str, name: str, value: Any, alias: str, alias_value: Any, default: 
     >>> pick("sum", "axis", None, "dim", 1)
     1
     """
+    if type(value) is Default:  # the signature's own default: not passed
+        return int(value) if alias_value is None else alias_value
     if alias_value is None:
         return value
     if value is not default:

@@ -498,7 +498,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
     # numpy has no erf; math.erf is correctly rounded to float64 (a C libm call
     # per element: fine for the sizes an erf-based GELU sees in this package).
     x = np.asarray(x)
-    return np.asarray(_math_erf(x), dtype=np.float64).astype(x.dtype, copy=False)
+    # integer/bool input promotes as np.exp's does (casting back would truncate)
+    dtype = x.dtype if x.dtype.kind == "f" else np.result_type(x.dtype, np.float16)
+    return np.asarray(_math_erf(x), dtype=np.float64).astype(dtype, copy=False)
 
 
 @register("unary", _erf)

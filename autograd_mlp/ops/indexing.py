@@ -90,7 +90,9 @@ class Gather(Op):
 
 def _scatter_add_along(x: np.ndarray, src: np.ndarray, axis: int, index: np.ndarray) -> np.ndarray:
     index = np.asarray(index)
-    out = np.array(x, copy=True)
+    # numpy's promotion, as for ``x + src``: np.add.at would cast src down to x's
+    # dtype and silently truncate a float src added into an integer x.
+    out = np.array(x, dtype=np.result_type(x, src), copy=True)
     np.add.at(out, _full_index(index, axis % x.ndim), src[tuple(slice(0, n) for n in index.shape)])
     return out
 

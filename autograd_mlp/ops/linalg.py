@@ -18,6 +18,7 @@ def _mT(x: Any) -> Any:  # noqa: N802 - the usual name for a matrix transpose
 
 
 def _check_matmul(a: np.ndarray, b: np.ndarray, op: str = "matmul") -> None:
+    a, b = np.asarray(a), np.asarray(b)  # a Python scalar operand: 0-d, refused below
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"{op}: {a.shape} @ {b.shape}: operands must have at least 1 dimension")
     k_a = a.shape[-1]

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._defaults import ONE, ZERO
 from ..tensor import Tensor
 from . import elementwise, indexing, linalg, shape
 from ._axes import pick
@@ -41,7 +42,7 @@ def _t(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def concatenate(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def concatenate(seq: Sequence[Any], axis: int = ZERO, *, dim: int | None = None) -> Tensor:
     """Join a sequence of tensors along an existing axis, as ``np.concatenate``.
 
     Examples
@@ -50,11 +51,11 @@ def concatenate(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) ->
     >>> ag.concatenate([ag.tensor([1.0]), ag.tensor([2.0, 3.0])]).shape
     (3,)
     """
-    axis = pick("concatenate", "axis", axis, "dim", dim, 0)
+    axis = pick("concatenate", "axis", axis, "dim", dim)
     return shape.Concatenate.apply(*seq, axis=axis)
 
 
-def cat(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def cat(seq: Sequence[Any], axis: int = ZERO, *, dim: int | None = None) -> Tensor:
     """``concatenate`` under PyTorch's name.
 
     Examples
@@ -63,11 +64,11 @@ def cat(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
     >>> ag.cat([ag.zeros(2, 1), ag.ones(2, 2)], dim=1).tolist()
     [[0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
     """
-    axis = pick("cat", "axis", axis, "dim", dim, 0)
+    axis = pick("cat", "axis", axis, "dim", dim)
     return shape.Concatenate.apply(*seq, axis=axis)
 
 
-def stack(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tensor:
+def stack(seq: Sequence[Any], axis: int = ZERO, *, dim: int | None = None) -> Tensor:
     """Join a sequence of same-shaped tensors along a new axis, as ``np.stack``.
 
     Examples
@@ -76,12 +77,12 @@ def stack(seq: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> Tenso
     >>> ag.stack([ag.tensor([1.0, 2.0]), ag.tensor([3.0, 4.0])], axis=1).shape
     (2, 2)
     """
-    axis = pick("stack", "axis", axis, "dim", dim, 0)
+    axis = pick("stack", "axis", axis, "dim", dim)
     return shape.Stack.apply(*seq, axis=axis)
 
 
 def split(
-    t: Any, size_or_sections: Any, axis: int = 0, *, dim: int | None = None
+    t: Any, size_or_sections: Any, axis: int = ZERO, *, dim: int | None = None
 ) -> tuple[Tensor, ...]:
     """Split into pieces of ``size_or_sections`` elements along ``axis`` (the last
     one smaller), or into pieces of the listed sizes, as ``torch.split``.
@@ -94,11 +95,11 @@ def split(
     >>> [p.shape for p in ag.split(ag.zeros(2, 5), [1, 4], dim=1)]
     [(2, 1), (2, 4)]
     """
-    axis = pick("split", "axis", axis, "dim", dim, 0)
+    axis = pick("split", "axis", axis, "dim", dim)
     return shape.split(_t(t), size_or_sections, axis)
 
 
-def chunk(t: Any, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
+def chunk(t: Any, chunks: int, axis: int = ZERO, *, dim: int | None = None) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces along ``axis`` (possibly fewer), as
     ``torch.chunk``.
 
@@ -108,7 +109,7 @@ def chunk(t: Any, chunks: int, axis: int = 0, *, dim: int | None = None) -> tupl
     >>> [p.tolist() for p in ag.chunk(ag.arange(5), 2)]
     [[0, 1, 2], [3, 4]]
     """
-    axis = pick("chunk", "axis", axis, "dim", dim, 0)
+    axis = pick("chunk", "axis", axis, "dim", dim)
     return shape.chunk(_t(t), chunks, axis)
 
 
@@ -152,8 +153,8 @@ def triu(t: Any, k: int = 0) -> Tensor:
 def diagonal(
     t: Any,
     offset: int = 0,
-    axis1: int = 0,
-    axis2: int = 1,
+    axis1: int = ZERO,
+    axis2: int = ONE,
     *,
     dim1: int | None = None,
     dim2: int | None = None,
@@ -167,8 +168,8 @@ def diagonal(
     >>> ag.diagonal(ag.tensor([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [1.0, 4.0]
     """
-    axis1 = pick("diagonal", "axis1", axis1, "dim1", dim1, 0)
-    axis2 = pick("diagonal", "axis2", axis2, "dim2", dim2, 1)
+    axis1 = pick("diagonal", "axis1", axis1, "dim1", dim1)
+    axis2 = pick("diagonal", "axis2", axis2, "dim2", dim2)
     return indexing.diagonal(_t(t), offset, axis1, axis2)
 
 

@@ -161,6 +161,8 @@ def _logsumexp(x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> np.n
     # initial=-inf: over a zero-length axis the result is -inf (log of an empty
     # sum), as torch.logsumexp gives.
     axes = None if axis is None else normalize_many("logsumexp", axis, x.shape)
+    if x.dtype.kind not in "fc":  # integer/bool: promote as np.exp does (initial=-inf needs it)
+        x = x.astype(np.result_type(x.dtype, np.float16))
     shift = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(shift), shift, 0)
     with np.errstate(divide="ignore"):
@@ -409,10 +411,19 @@ def var(x: Any, axis: Axis = None, correction: float = 1, keepdims: bool = False
 
 
 def std(x: Any, axis: Axis = None, correction: float = 1, keepdims: bool = False) -> Any:
-    """Standard deviation: ``sqrt(var(...))``."""
-    v = var(x, axis=axis, correction=correction, keepdims=keepdims)
-    with np.errstate(invalid="ignore"):
-        return sqrt(v)
+    """Standard deviation: ``sqrt(var(...))``, computed as the 2-norm of the
+    deviations over ``sqrt(n - correction)`` so that constant input gets the
+    gradient 0 PyTorch gives (``sqrt``'s backward would give 0 * inf = nan)."""
+    shape = x.shape
+    axes = tuple(range(len(shape))) if axis is None else normalize_many("std", axis, len(shape))
+    n = int(np.prod([shape[a] for a in axes])) if axes else 1
+    dof = n - correction
+    if dof <= 0 or not axes:
+        v = var(x, axis=axis, correction=correction, keepdims=keepdims)
+        with np.errstate(invalid="ignore"):
+            return sqrt(v)
+    d = x - mean(x, axis=axes, keepdims=True)
+    return dispatch(Norm, d, axis=axes, keepdims=keepdims) / float(np.sqrt(dof))
 
 
 def norm(x: Any, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A002

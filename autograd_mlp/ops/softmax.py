@@ -16,12 +16,19 @@ from .elementwise import exp
 
 # initial=-inf: over a zero-length axis the result is empty (as torch), where a
 # plain max would raise.
+def _floating(x: np.ndarray) -> np.ndarray:
+    """Integer and bool input promoted as ``np.exp`` promotes it (numpy's rule)."""
+    return x if x.dtype.kind in "fc" else x.astype(np.result_type(x.dtype, np.float16))
+
+
 def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    x = _floating(x)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    x = _floating(x)
     if x.size == 0:
         return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
