@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, real
+from .optimizer import Optimizer
 
 __all__ = ["Adagrad"]
 
@@ -72,10 +72,7 @@ class Adagrad(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
-        super()._check_hyperparameters(group)
-        for name in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            group[name] = real("Adagrad", name, group[name])
+    _nonnegative = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -83,11 +80,8 @@ class Adagrad(Optimizer):
         if not state:
             state["step"] = 0
             state["sum"] = np.full_like(param, group["initial_accumulator_value"])
-        if group["maximize"]:
-            grad = -grad
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = self._regularised(param, grad, group)
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         total = state["sum"]
         total += grad * grad

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, flag, real
+from .optimizer import Optimizer, real
 
 __all__ = ["Adam", "AdamW"]
 
@@ -76,6 +76,9 @@ class Adam(Optimizer):
         self._work_arrays: dict[tuple[int, tuple[int, ...], np.dtype], np.ndarray] = {}
         super().__init__(params, defaults)
 
+    _nonnegative = ("eps", "weight_decay")
+    _flags = ("amsgrad",)
+
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
         betas = group["betas"]
@@ -85,9 +88,6 @@ class Adam(Optimizer):
             real(self._name, f"betas[{i}]", b, high=1.0, high_open=True)
             for i, b in enumerate(betas)
         )
-        group["eps"] = real(self._name, "eps", group["eps"])
-        group["weight_decay"] = real(self._name, "weight_decay", group["weight_decay"])
-        group["amsgrad"] = flag(self._name, "amsgrad", group["amsgrad"])
 
     def _restore_hyperparameter(self, key: str, value: Any) -> Any:
         return tuple(value) if key == "betas" and isinstance(value, list) else value

@@ -172,12 +172,33 @@ class Optimizer:
         full["params"] = params
         self.param_groups.append(full)
 
+    # Hyperparameters the base class validates for a subclass, in this order:
+    # non-negative finite reals, then bools. Anything else, the subclass checks.
+    _nonnegative: tuple[str, ...] = ()
+    _flags: tuple[str, ...] = ()
+
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Validate (and normalise, e.g. to float) the group's hyperparameters in
-        place; raise a ValueError naming the bad one. Subclasses extend."""
+        place; raise a ValueError naming the bad one. Subclasses list theirs in
+        ``_nonnegative`` and ``_flags``, and extend this for any other rule."""
         group["lr"] = real(self._name, "learning rate", group.get("lr"))
         if "maximize" in group:
             group["maximize"] = flag(self._name, "maximize", group["maximize"])
+        for name in self._nonnegative:
+            group[name] = real(self._name, name, group[name])
+        for name in self._flags:
+            group[name] = flag(self._name, name, group[name])
+
+    @staticmethod
+    def _regularised(param: np.ndarray, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """The gradient negated (``maximize``) and with the L2 term
+        ``weight_decay * param`` added, as a new array when either applies;
+        ``grad`` itself (the parameter's ``.grad``) is never written."""
+        if group["maximize"]:
+            grad = -grad
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * param
+        return grad
 
     # ------------------------------------------------------------------ lr
     @property

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, flag, real
+from .optimizer import Optimizer
 
 __all__ = ["RMSprop"]
 
@@ -78,11 +78,8 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
-        super()._check_hyperparameters(group)
-        for name in ("alpha", "eps", "weight_decay", "momentum"):
-            group[name] = real("RMSprop", name, group[name])
-        group["centered"] = flag("RMSprop", "centered", group["centered"])
+    _nonnegative = ("alpha", "eps", "weight_decay", "momentum")
+    _flags = ("centered",)
 
     def _update(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -95,11 +92,8 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = np.zeros_like(param)
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(param)
-        if group["maximize"]:
-            grad = -grad
         state["step"] += 1
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = self._regularised(param, grad, group)
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += grad * (1 - alpha) * grad

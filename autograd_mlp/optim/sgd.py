@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, flag, real
+from .optimizer import Optimizer
 
 __all__ = ["SGD"]
 
@@ -74,11 +74,11 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
+    _nonnegative = ("momentum", "dampening", "weight_decay")
+    _flags = ("nesterov",)
+
     def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         super()._check_hyperparameters(group)
-        for name in ("momentum", "dampening", "weight_decay"):
-            group[name] = real("SGD", name, group[name])
-        group["nesterov"] = flag("SGD", "nesterov", group["nesterov"])
         if group["nesterov"] and (group["momentum"] == 0 or group["dampening"] != 0):
             raise ValueError(
                 "SGD: nesterov=True needs momentum > 0 and dampening = 0, got "
@@ -90,10 +90,7 @@ class SGD(Optimizer):
     ) -> None:
         # Each line rounds as PyTorch's single-tensor SGD; p.grad is never written.
         momentum = group["momentum"]
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = self._regularised(param, grad, group)
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
