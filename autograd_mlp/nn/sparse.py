@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import OpIndexError, OpTypeError
 from ..tensor import Tensor
 from . import init as _init
-from ._errors import ModuleIndexError, ModuleTypeError
 from .module import Module, Parameter
 
 __all__ = ["Embedding"]
@@ -56,7 +56,7 @@ class Embedding(Module):
         self.embedding_dim = _positive("embedding_dim", embedding_dim)
         if padding_idx is not None:
             if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
-                raise ModuleTypeError(
+                raise OpTypeError(
                     f"Embedding: padding_idx must be an integer or None, got {padding_idx!r}"
                 )
             if not -self.num_embeddings <= padding_idx < self.num_embeddings:
@@ -90,13 +90,13 @@ class Embedding(Module):
         where = f"layer {self._name!r}" if self._name else "Embedding"
         array = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
         if array.dtype.kind not in "iu":
-            raise ModuleTypeError(
+            raise OpTypeError(
                 f"{where} ({self.extra_repr()}): indices must be integers, got dtype "
                 f"{array.dtype} (shape {array.shape})"
             )
         if array.size and (array.min() < 0 or array.max() >= self.num_embeddings):
             bad = array[(array < 0) | (array >= self.num_embeddings)].ravel()[0]
-            raise ModuleIndexError(
+            raise OpIndexError(
                 f"{where} ({self.extra_repr()}): index {bad} out of range for "
                 f"{self.num_embeddings} embeddings (indices of shape {array.shape})"
             )
