@@ -9,15 +9,10 @@ import numpy as np
 from ..errors import OpIndexError, OpTypeError
 from ..tensor import Tensor
 from . import init as _init
+from .layers import _positive_int
 from .module import Module, Parameter
 
 __all__ = ["Embedding"]
-
-
-def _positive(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Embedding(Module):
@@ -52,8 +47,8 @@ class Embedding(Module):
         self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None
     ) -> None:
         super().__init__()
-        self.num_embeddings = _positive("num_embeddings", num_embeddings)
-        self.embedding_dim = _positive("embedding_dim", embedding_dim)
+        self.num_embeddings = _positive_int("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = _positive_int("Embedding", "embedding_dim", embedding_dim)
         if padding_idx is not None:
             if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
                 raise OpTypeError(
