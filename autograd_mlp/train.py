@@ -694,6 +694,11 @@ def _prepare_target(name: str | None, shape: tuple[int, ...], dtype: Any, y: np.
     return y
 
 
+def _threshold(name: str | None) -> float:
+    """Above which a single output counts as class 1: 0 for a logit loss, else 0.5."""
+    return 0.0 if name in _LOGIT_LOSSES else 0.5
+
+
 def _count_correct(out: np.ndarray, y: np.ndarray, threshold: float) -> int | None:
     """How many rows of ``out`` predict ``y``; None when accuracy is undefined."""
     n = len(out)
@@ -756,7 +761,7 @@ def _run_eval(
     name: str | None,
     batch_size: int,
 ) -> tuple[float, float | None]:
-    threshold = 0.0 if name in _LOGIT_LOSSES else 0.5
+    threshold = _threshold(name)
     was_training = model.training
     model.eval()
     total, correct, defined = 0.0, 0, True
@@ -983,19 +988,19 @@ class _Step:
         self.calls: dict[tuple[Any, ...], int] = {}  # per signature, while jit may trace it
         state.eager_reason = None if jit else "fit(jit=False)"
 
-    def _fwd_bwd(self, xt: Tensor, target: Any) -> tuple[Tensor, Tensor]:
-        out = self.model(xt)
+    def _backward(self, out: Tensor, target: Any) -> Tensor:
         loss = _scalar_loss("fit", self.loss_fn(out, target))
         self.optimizer.zero_grad()
         loss.backward()
-        return loss, out
+        return loss
+
+    def _fwd_bwd(self, xt: Tensor, target: Any) -> tuple[Tensor, Tensor]:
+        out = self.model(xt)
+        return self._backward(out, target), out
 
     def _eager(self, xb: np.ndarray, yb: np.ndarray) -> tuple[Tensor, Tensor]:
         out = self.model(Tensor(xb))
-        target = _prepare_target(self.name, out.shape, out.dtype, yb)
-        loss = _scalar_loss("fit", self.loss_fn(out, target))
-        self.optimizer.zero_grad()
-        loss.backward()
+        loss = self._backward(out, _prepare_target(self.name, out.shape, out.dtype, yb))
         self.spec = (out.shape[1:], out.dtype)
         return loss, out
 
@@ -1046,7 +1051,7 @@ def _train_epoch(
     callbacks: Sequence[Callback],
 ) -> bool:
     """One pass over ``loader``; returns whether a callback asked to stop."""
-    threshold = 0.0 if name in _LOGIT_LOSSES else 0.5
+    threshold = _threshold(name)
     state.seen, state.loss_sum, state.correct_sum = 0, 0.0, 0
     optimizer = state.optimizer
     for state.batch, (xb, yb) in enumerate(loader, start=1):

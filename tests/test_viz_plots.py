@@ -73,3 +73,15 @@ def test_plot_weights_saves_a_small_layer(tmp_path) -> None:
     path = tmp_path / "w.png"
     plot_weights(layer, path=path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plots_are_written_as_the_package_s_figures(tmp_path: Path) -> None:
+    """viz figures go through plotting.save_figure: marked, so a rerun may replace them."""
+    from autograd_mlp.plotting import is_package_figure
+
+    path = tmp_path / "w.png"
+    plot_weights(nn.Linear(10, 3), path=path)
+    assert is_package_figure(path)
+    plot_weights(nn.Linear(10, 3), path=path)  # replaces its own figure
+    assert is_package_figure(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["w.png"]

@@ -676,11 +676,8 @@ def plot_weights(args: argparse.Namespace, model: Any) -> None:
     """Draw the first layer's weights for ``--plot-weights``."""
     if getattr(args, "plot_weights", None) is None:
         return
-    try:
-        from ..viz import plot_weights as draw
-    except ImportError:
-        error("--plot-weights needs autograd_mlp.viz.plot_weights (the viz v2 helpers)")
     from ..plotting import save_figure
+    from ..viz import plot_weights as draw
 
     weights = first_layer_weights(model)
     shape = (28, 28) if weights is not None and weights.shape[1] == 784 else None

@@ -100,10 +100,11 @@ def _check_fit(path: str, model: Any, data: Data, description: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``evaluate``."""
+    from ..plotting import is_package_figure
     from ..train import evaluate
 
-    outputs = [("--plot", args.plot, _figure_check())]
-    outputs += [("--plot-samples", args.plot_samples, _figure_check())]
+    outputs = [("--plot", args.plot, is_package_figure)]
+    outputs += [("--plot-samples", args.plot_samples, is_package_figure)]
     check_outputs(outputs, args.overwrite)
     model, ckpt = load_model(args.checkpoint)
     loss_name = (ckpt.config or {}).get("loss", "cross_entropy")
@@ -129,11 +130,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _plot_samples(args: argparse.Namespace, model: Any, data: Data) -> None:
-    try:
-        from ..viz import plot_samples
-    except ImportError:
-        error("--plot-samples needs autograd_mlp.viz.plot_samples (the viz v2 helpers)")
     from ..plotting import save_figure
+    from ..viz import plot_samples
 
     if data.n_features != 784:
         error(f"--plot-samples draws 28x28 images; {data.name} has {data.n_features} inputs")
@@ -141,12 +139,6 @@ def _plot_samples(args: argparse.Namespace, model: Any, data: Data) -> None:
     pred = predictions(model, X).argmax(axis=1)
     save_figure(plot_samples(X, y, pred=pred, image_shape=(28, 28), n=len(X)), args.plot_samples)
     print(f"wrote {args.plot_samples}")
-
-
-def _figure_check() -> Any:
-    from ..plotting import is_package_figure
-
-    return is_package_figure
 
 
 def _plot_confusion(args: argparse.Namespace, model: Any, data: Data, description: str) -> None:

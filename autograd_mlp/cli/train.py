@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import _train_options as opts
-from ._common import CLIError, check_outputs, error, plural, result_line
+from ._common import CLIError, check_outputs, error, pct, plural, result_line
 from ._datasets import Data, load_dataset
 from ._models import input_width, output_width
 from ._train_options import PRESETS  # noqa: F401 - re-exported: docs tests read it
@@ -49,10 +49,6 @@ def _table_header(held_out: str) -> str:
     )
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.2f}%"
-
-
 def _num(value: float | None) -> str:
     """Ten characters at most, so huge losses keep the column's width."""
     if value is None:
@@ -62,8 +58,8 @@ def _num(value: float | None) -> str:
 
 def _table_row(record: dict[str, Any]) -> str:
     return (
-        f"{record['epoch']:>5}  {_num(record['train_loss']):>10}  {_pct(record['train_acc']):>9}  "
-        f"{_num(record['val_loss']):>10}  {_pct(record['val_acc']):>9}  {record['lr']:>9.3g}  "
+        f"{record['epoch']:>5}  {_num(record['train_loss']):>10}  {pct(record['train_acc']):>9}  "
+        f"{_num(record['val_loss']):>10}  {pct(record['val_acc']):>9}  {record['lr']:>9.3g}  "
         f"{record['time']:>6.1f}s"
     )
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..data._atomic import atomic_write
-from ..plotting import _figure_class
+from ..plotting import _figure_class, save_figure
 
 #: Units drawn at most by :func:`plot_weights` in tile mode.
 MAX_TILES = 100
@@ -61,13 +59,8 @@ def _image_shape(n_in: int, image_shape: tuple[int, int] | None) -> tuple[int, i
 
 
 def _save(fig: Any, path: str | os.PathLike[str] | None) -> None:
-    if path is None:
-        return
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"plot: directory {str(path.parent)!r} does not exist")
-    with atomic_write(path) as f:
-        fig.savefig(f, format=path.suffix.lstrip(".").lower() or "png", dpi=100)
+    if path is not None:
+        save_figure(fig, path)  # the package's one figure writer (atomic, marked)
 
 
 def plot_weights(
