@@ -47,6 +47,11 @@ def _shape(fn: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _shape_arg(fn: str, shape: Any) -> tuple[int, ...]:
+    """A ``shape=`` argument (one int or a sequence of ints), checked as :func:`_shape`."""
+    return _shape(fn, (shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),))
+
+
 def _float(dtype: Any) -> np.dtype:
     return np.dtype(DEFAULT_FLOAT if dtype is None else dtype)
 
@@ -114,8 +119,9 @@ def full(shape: Any, value: Any, dtype: Any = None, requires_grad: bool = False)
     >>> ag.full((2,), 7).tolist(), ag.full(2, 0.5).dtype
     ([7, 7], dtype('float32'))
     """
-    shape = _shape("full", (shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),))
-    return _wrap(np.full(shape, value, _fill_dtype(value, dtype)), requires_grad)
+    return _wrap(
+        np.full(_shape_arg("full", shape), value, _fill_dtype(value, dtype)), requires_grad
+    )
 
 
 def _like(t: Any) -> np.ndarray:
@@ -254,8 +260,7 @@ def randint(low: int, high: int | None = None, shape: Any = (), dtype: Any = Non
         low, high = 0, low
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
-    shape = _shape("randint", (shape,) if isinstance(shape, (int, np.integer)) else (tuple(shape),))
-    data = default_generator().integers(low, high, shape, dtype=np.int64)
+    data = default_generator().integers(low, high, _shape_arg("randint", shape), dtype=np.int64)
     return Tensor._make(data if dtype is None else data.astype(dtype))
 
 

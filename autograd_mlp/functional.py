@@ -35,8 +35,8 @@ import numpy as np
 
 from . import ops
 from . import random as _random
+from .losses import ArgumentError as ArgumentError  # re-exported: F.ArgumentError
 from .losses import (
-    ArgumentError,
     _tensor,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -49,6 +49,7 @@ from .losses import (
     one_hot,
     smooth_l1_loss,
 )
+from .ops._axes import pick
 from .tensor import Tensor
 
 __all__ = [
@@ -94,12 +95,9 @@ _GELU_TANH_C = math.sqrt(2.0 / math.pi)
 
 
 def _axis(fn: str, axis: Any, dim: Any, default: Any) -> Any:
-    """Resolve PyTorch's ``dim=`` alias of ``axis=``."""
-    if dim is None:
-        return default if axis is None else axis
-    if axis is not None:
-        raise ArgumentError(f"{fn}: got both axis={axis!r} and dim={dim!r}; pass one of them")
-    return dim
+    """Resolve PyTorch's ``dim=`` alias of ``axis=`` (both given: the ops' TypeError)."""
+    axis = pick(fn, "axis", axis, "dim", dim)
+    return default if axis is None else axis
 
 
 def _mask(condition: np.ndarray, x: Tensor) -> np.ndarray:

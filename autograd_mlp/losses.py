@@ -23,7 +23,14 @@ import numpy as np
 
 from . import ops
 from .errors import OpError, ShapeError
-from .ops.loss import TargetIndexError, TargetTypeError, _native, check_class_targets
+from .ops.loss import (
+    REDUCTIONS,
+    TargetIndexError,
+    TargetTypeError,
+    _native,
+    check_class_targets,
+)
+from .ops.loss import check_reduction as _check_reduction
 from .tensor import Tensor
 
 __all__ = [
@@ -40,8 +47,6 @@ __all__ = [
     "smooth_l1_loss",
 ]
 
-REDUCTIONS = ("mean", "sum", "none")
-
 #: Wrong argument types or combinations (both ``axis`` and ``dim``...): a TypeError
 #: and an OpError.
 ArgumentError = TargetTypeError
@@ -53,11 +58,6 @@ def _tensor(x: Any) -> Tensor:
 
 def _array(target: Any) -> np.ndarray:
     return target.data if isinstance(target, Tensor) else np.asarray(target)
-
-
-def _check_reduction(fn: str, reduction: str, allowed: tuple[str, ...] = REDUCTIONS) -> None:
-    if reduction not in allowed:
-        raise OpError(f"{fn}: reduction must be one of {allowed}, got {reduction!r}")
 
 
 def _check_number(fn: str, name: str, value: Any) -> None:
@@ -82,6 +82,13 @@ def _same_shape(fn: str, x: Tensor, target: Any) -> Any:
     if t.shape != x.shape:
         raise ShapeError(f"{fn}: target of shape {t.shape} does not match input of shape {x.shape}")
     return t
+
+
+def _difference(fn: str, input: Any, target: Any, reduction: str) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """The checks every elementwise regression loss makes, then ``(input, input - target)``."""
+    _check_reduction(fn, reduction)
+    x = _tensor(input)
+    return x, x - _same_shape(fn, x, target)
 
 
 def _mask(condition: np.ndarray, x: Tensor) -> np.ndarray:
@@ -236,8 +243,8 @@ def cross_entropy(
     >>> cross_entropy(np.zeros((2, 3, 5)), np.zeros((2, 5), dtype=int), reduction="none").shape
     (2, 5)
     """
-    logits = logits if isinstance(logits, Tensor) else Tensor(logits)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    logits = _tensor(logits)
+    t = _array(target)
     if (
         t.ndim == 1
         and logits.ndim == 2
@@ -326,9 +333,7 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:  # noq
     >>> mse_loss([1.0, 2.0], [1.0, 4.0]).item()
     2.0
     """
-    _check_reduction("mse_loss", reduction)
-    x = _tensor(input)
-    diff = x - _same_shape("mse_loss", x, target)
+    _, diff = _difference("mse_loss", input, target, reduction)
     return _reduce(diff * diff, reduction)
 
 
@@ -340,9 +345,8 @@ def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:  # noqa
     >>> l1_loss([1.0, 2.0], [1.0, 4.0]).item()
     1.0
     """
-    _check_reduction("l1_loss", reduction)
-    x = _tensor(input)
-    return _reduce(ops.abs(x - _same_shape("l1_loss", x, target)), reduction)
+    _, diff = _difference("l1_loss", input, target, reduction)
+    return _reduce(ops.abs(diff), reduction)
 
 
 def smooth_l1_loss(
@@ -360,11 +364,9 @@ def smooth_l1_loss(
     tensor([0.125, 2.5  ])
     """
     _check_number("smooth_l1_loss", "beta", beta)
-    _check_reduction("smooth_l1_loss", reduction)
     if beta < 0:
         raise OpError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
-    x = _tensor(input)
-    d = x - _same_shape("smooth_l1_loss", x, target)
+    x, d = _difference("smooth_l1_loss", input, target, reduction)
     if beta == 0:
         return _reduce(ops.abs(d), reduction)
     small = _mask(np.abs(d.data) < beta, x)
@@ -388,11 +390,9 @@ def huber_loss(
     tensor([0.125, 4.   ])
     """
     _check_number("huber_loss", "delta", delta)
-    _check_reduction("huber_loss", reduction)
     if not delta > 0:
         raise OpError(f"huber_loss: delta must be positive, got {delta}")
-    x = _tensor(input)
-    d = x - _same_shape("huber_loss", x, target)
+    x, d = _difference("huber_loss", input, target, reduction)
     small = _mask(np.abs(d.data) < delta, x)
     return _reduce(
         d * d * (small * 0.5) + (ops.abs(d) - 0.5 * delta) * ((1 - small) * delta), reduction

@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 
-def _identity(x: Any) -> Any:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _tensor(a: Any) -> Tensor:
+    """``a`` itself if a Tensor, else a new constant Tensor (also ``np.positive``)."""
+    return a if isinstance(a, Tensor) else Tensor(a)
 
 
 #: ufuncs that run a differentiable op.
@@ -44,7 +45,7 @@ UFUNCS: dict[Any, Callable[..., Any]] = {
     np.power: ops.pow,
     np.float_power: ops.pow,
     np.negative: ops.neg,
-    np.positive: _identity,
+    np.positive: _tensor,
     np.matmul: ops.matmul,
     np.exp: ops.exp,
     np.exp2: ops.exp2,
@@ -201,10 +202,6 @@ def _reduction(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     adapter.__name__ = name
     return adapter
-
-
-def _tensor(a: Any) -> Tensor:
-    return a if isinstance(a, Tensor) else Tensor(a)
 
 
 def _moments(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:

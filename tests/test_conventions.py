@@ -93,6 +93,15 @@ def test_tie_share_scales_the_incoming_gradient() -> None:
     np.testing.assert_array_equal(x.grad.data, [[5.0, 5.0], [0.0, -3.0]])
 
 
+def test_norm_at_zero_and_pow_at_base_zero_are_flat() -> None:
+    # The table's last two rows, hard-coded too (not only compared with torch).
+    np.testing.assert_array_equal(
+        grad_of(lambda x: x.norm(axis=1), [[0.0, 0.0], [3.0, 4.0]]), [[0.0, 0.0], [0.6, 0.8]]
+    )
+    np.testing.assert_array_equal(grad_of(lambda x: x**0.0, [0.0, 1.0]), [0.0, 0.0])
+    np.testing.assert_array_equal(grad_of(lambda y: 0.0**y, [0.0, 1.0, 2.0]), [0.0] * 3)
+
+
 # --------------------------------------------------------------------------- against torch
 CASES = [
     ("relu", lambda x: x.relu(), lambda t, x: t.relu(x), [-1.0, 0.0, 2.0]),

@@ -379,12 +379,14 @@ def test_composite_losses_are_twice_differentiable():
 @pytest.mark.parametrize(
     ("fn", "args"),
     [
+        (F.mse_loss, (np.zeros(3), np.zeros(3))),
         (F.l1_loss, (np.zeros(3), np.zeros(3))),
         (F.smooth_l1_loss, (np.zeros(3), np.zeros(3))),
         (F.huber_loss, (np.zeros(3), np.zeros(3))),
         (F.kl_div, (np.zeros(3), np.zeros(3))),
         (F.binary_cross_entropy, (np.zeros(3), np.zeros(3))),
         (F.cross_entropy, (np.zeros((2, 3)), np.zeros((2, 3)))),
+        (F.cross_entropy, (np.zeros((2, 3)), np.array([0, 2]))),  # the fused op's check
         (F.cross_entropy, (np.zeros((2, 3, 2)), np.zeros((2, 2), dtype=int))),
         (F.nll_loss, (np.zeros((2, 3, 2)), np.zeros((2, 2), dtype=int))),
     ],

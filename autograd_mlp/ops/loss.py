@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OpError, ShapeError
+from ..errors import OpError, OpIndexError, OpTypeError, ShapeError
 from ..op import Op, dispatch, register
 from .elementwise import clip, log
 from .softmax import _log_softmax, softmax
@@ -22,17 +22,10 @@ from .softmax import _log_softmax, softmax
 REDUCTIONS = ("mean", "sum", "none")
 
 
-# Both numpy's class and the package's, so `except IndexError` and `except OpError`
-# each catch them: errors.py's combined classes where they exist.
-try:
-    from ..errors import OpIndexError, OpTypeError  # type: ignore[attr-defined, unused-ignore]
-except ImportError:  # pragma: no cover - before the engine's combined classes
-
-    class OpIndexError(OpError, IndexError):  # type: ignore[no-redef, unused-ignore]
-        """An index out of range or of the wrong kind."""
-
-    class OpTypeError(OpError, TypeError):  # type: ignore[no-redef, unused-ignore]
-        """An operand of a type the op cannot take."""
+def check_reduction(fn: str, reduction: str, allowed: tuple[str, ...] = REDUCTIONS) -> None:
+    """Raise :class:`OpError` unless ``reduction`` is one of ``allowed`` (every loss uses it)."""
+    if reduction not in allowed:
+        raise OpError(f"{fn}: reduction must be one of {allowed}, got {reduction!r}")
 
 
 class TargetIndexError(OpIndexError):
@@ -159,10 +152,7 @@ class SoftmaxCrossEntropy(Op):
         # The checks of F.cross_entropy's class-index path live here, once.
         if x.ndim != 2:
             raise ShapeError(f"cross_entropy: input must have shape (N, C), got {x.shape}")
-        if reduction not in REDUCTIONS:
-            raise OpError(
-                f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}"
-            )
+        check_reduction("cross_entropy", reduction)
         target, keep = check_class_targets("cross_entropy", target, x.shape, ignore_index)
         # One stable log-softmax pass; its exponentials, normalised, are the
         # softmax that backward needs, so first-order backward does no exp.

@@ -14,8 +14,6 @@ from ..op import Op, dispatch, register
 from .elementwise import exp
 
 
-# initial=-inf: over a zero-length axis the result is empty (as torch), where a
-# plain max would raise.
 def _floating(x: np.ndarray) -> np.ndarray:
     """Integer and bool input promoted as ``np.exp`` promotes it (numpy's rule)."""
     return x if x.dtype.kind in "fc" else x.astype(np.result_type(x.dtype, np.float16))
@@ -23,6 +21,8 @@ def _floating(x: np.ndarray) -> np.ndarray:
 
 def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     x = _floating(x)
+    # initial=-inf: over a zero-length axis the result is empty (as torch), where a
+    # plain max would raise.
     e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / e.sum(axis=axis, keepdims=True)
 
