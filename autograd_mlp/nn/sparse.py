@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OpIndexError as ModuleIndexError
-from ..errors import OpTypeError as ModuleTypeError
 from ..tensor import Tensor
 from . import init as _init
+from ._errors import ModuleIndexError, ModuleTypeError
 from .module import Module, Parameter
 
 __all__ = ["Embedding"]
