@@ -36,6 +36,11 @@ DEFAULT_FLOAT = np.float32
 Axis = Any  # an int, a tuple of ints or None (for annotations)
 
 
+def _bound(value: Any) -> Any:
+    """A clamp bound as the op's attribute: a Tensor's array (a constant), else as given."""
+    return value._data if isinstance(value, Tensor) else value
+
+
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert ``data`` to an ndarray; floats default to float32, ``dtype`` overrides."""
     if isinstance(data, Tensor):
@@ -476,7 +481,7 @@ class Tensor:
         """
         if min is None and max is None:  # torch refuses a clamp that does nothing
             raise OpTypeError("clamp_: give at least one of min= and max=")
-        return _inplace.apply_inplace(_ops.Clip, self, (), lo=min, hi=max)
+        return _inplace.apply_inplace(_ops.Clip, self, (), lo=_bound(min), hi=_bound(max))
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value`` (a number or a one-element Tensor); returns ``self``.
@@ -976,9 +981,7 @@ class Tensor:
         """
         if min is None and max is None:
             raise OpTypeError("clamp: give at least one of min= and max=")
-        lo = min.data if isinstance(min, Tensor) else min
-        hi = max.data if isinstance(max, Tensor) else max
-        return _ops.clip(self, lo=lo, hi=hi)
+        return _ops.clip(self, lo=_bound(min), hi=_bound(max))
 
     def sign(self) -> Tensor:
         """Elementwise sign (-1, 0, 1); its derivative is 0.

@@ -213,6 +213,20 @@ def test_type_error_is_a_type_error_and_an_op_error() -> None:
     assert isinstance(info.value, ag.OpTypeError) and "reshape" in str(info.value)
 
 
+def test_module_and_op_errors_are_the_same_classes() -> None:
+    # One set of combined classes, in autograd_mlp.errors: ops and modules use them.
+    from autograd_mlp.ops import _errors as ops_errors
+
+    assert ops_errors.OpIndexError is ag.OpIndexError
+    assert ops_errors.OpTypeError is ag.OpTypeError
+    assert ops_errors.OpAxisError is ag.OpAxisError
+    emb = ag.nn.Embedding(3, 2)
+    with pytest.raises(ag.OpIndexError, match="out of range"):
+        emb(np.array([3]))
+    with pytest.raises(ag.OpTypeError, match="must be integers"):
+        emb(np.array([0.5]))
+
+
 def test_backward_returning_too_few_gradients_names_the_op() -> None:
     class Broken(ag.Op):
         name = "test_broken"

@@ -300,6 +300,17 @@ def test_retain_grad_moves_to_the_new_version() -> None:
     np.testing.assert_allclose(t.grad.data, 2 * 3 * x.data)  # d/dt of t*t at the new t
 
 
+def test_clamp_in_place_takes_tensor_bounds_like_clamp() -> None:
+    # Tensor bounds are constants, as for clamp(); they used to reach the backward
+    # as Tensors and fail there.
+    x = ag.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = x * 1
+    y.clamp_(ag.tensor(0.0), ag.tensor(1.0))
+    y.sum().backward()
+    np.testing.assert_array_equal(y.data, [0.0, 0.5, 1.0])
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 0.0])
+
+
 # --------------------------------------------------------------------------- .data
 def test_data_setter_rejects_a_list_naming_the_tensor() -> None:
     x = ag.tensor([1.0, 2.0])

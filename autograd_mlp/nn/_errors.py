@@ -1,17 +1,14 @@
-"""Errors that are both the package's :class:`OpError` and numpy's class for the fault.
+"""The errors modules raise that are both :class:`~autograd_mlp.errors.OpError` and
+numpy's class for the fault, so ``except IndexError`` and ``except OpError`` both
+catch a bad embedding index.
 
-So ``except IndexError`` and ``except OpError`` both catch a bad embedding index.
-(Stand-ins until ``autograd_mlp.errors`` provides such combined classes.)
+They are the combined classes of :mod:`autograd_mlp.errors`, under the names
+``nn`` code uses.
 """
 
 from __future__ import annotations
 
-from ..errors import OpError
+from ..errors import OpIndexError as ModuleIndexError
+from ..errors import OpTypeError as ModuleTypeError
 
-
-class ModuleIndexError(OpError, IndexError):
-    """An index given to a module is out of range."""
-
-
-class ModuleTypeError(OpError, TypeError):
-    """An input given to a module has the wrong type or dtype."""
+__all__ = ["ModuleIndexError", "ModuleTypeError"]

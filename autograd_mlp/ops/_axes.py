@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._defaults import Default
-from ._errors import OpAxisError, OpTypeError
+from ..errors import OpAxisError, OpTypeError
 
 Axis = int | tuple[int, ...] | None
 

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OpError, ShapeError
+from ..errors import OpError, OpIndexError, OpTypeError, ShapeError
 from ..op import Op, dispatch, register
 from ..tensor import Tensor
 from ._axes import normalize
-from ._errors import OpIndexError, OpTypeError
 from .elementwise import where
 from .shape import getitem, pad, transpose
 

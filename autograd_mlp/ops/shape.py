@@ -9,11 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OpError, ShapeError
+from ..errors import OpError, OpTypeError, ShapeError
 from ..op import Op, dispatch, register
 from ..tensor import Tensor
 from ._axes import normalize, normalize_many
-from ._errors import OpTypeError
 
 
 @register("reshape", lambda x, shape: np.reshape(x, shape))
@@ -395,7 +394,7 @@ def unsqueeze(x: Any, axis: int) -> Any:
 
 
 def normalize_error(fn: str, axis: Any, shape: tuple[int, ...]) -> Exception:
-    from ._errors import OpAxisError
+    from ..errors import OpAxisError
 
     ndim = len(shape) + 1
     return OpAxisError(
