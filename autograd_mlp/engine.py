@@ -540,6 +540,11 @@ def backward(
     """
     if grad_roots is None:
         grad_roots = [None] * len(roots)
+    elif len(grad_roots) != len(roots):
+        raise AutogradError(
+            f"backward: {len(grad_roots)} gradients given for {len(roots)} roots; "
+            "give one per root (None for a single-element root)"
+        )
     _run(roots, grad_roots, retain_graph, create_graph, capture=None)
 
 

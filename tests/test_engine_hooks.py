@@ -326,3 +326,11 @@ def test_a_gradient_nothing_else_holds_becomes_grad_without_a_copy() -> None:
     x = leaf([1.0, 2.0])
     Twice.apply(x).backward(np.ones(2))
     assert id(x.grad.data) == made[0]
+
+
+def test_engine_backward_refuses_fewer_gradients_than_roots() -> None:
+    """Two roots and one seed: an error, not a silently dropped root."""
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ag.AutogradError, match="1 gradients given for 2 roots"):
+        ag.engine.backward([x * 2, x * 3], [np.ones(2)])
+    assert x.grad is None
